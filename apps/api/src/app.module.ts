@@ -1,0 +1,32 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { AppConfig } from './common/config/app-config';
+import { ConfigModule } from './common/config/config.module';
+import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { buildLoggerOptions } from './common/logging/logger.options';
+import { ThrottlingModule } from './common/throttling/throttling.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { QueueModule } from './queue/queue.module';
+
+/** The HTTP API (and, when `WORKERS_IN_PROCESS`, the workers too). */
+@Module({})
+export class AppModule {
+  /** `extraModules` lets end-to-end tests mount fixture endpoints beside the real ones. */
+  static forRoot(config: AppConfig, extraModules: Array<Type | DynamicModule> = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(buildLoggerOptions(config)),
+        DatabaseModule,
+        QueueModule.forRoot({ runWorkers: config.workersInProcess }),
+        ThrottlingModule,
+        HealthModule,
+        ...extraModules,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

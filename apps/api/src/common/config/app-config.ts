@@ -1,0 +1,159 @@
+import { bool, cleanEnv, num, port, str, url, makeValidator, EnvError, EnvMissingError } from 'envalid';
+import { resolve } from 'node:path';
+import { loadDevelopmentSecrets } from './development-secrets';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+/** The one typed view of the environment. Nothing else in the code base reads process.env. */
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  isProduction: boolean;
+  port: number;
+  host: string;
+  /** Public base URL used in links sent by email. */
+  publicUrl: string;
+  /** Unset means: start embedded PostgreSQL in `${dataDir}/pg`; main.ts then fills it in. */
+  databaseUrl: string | undefined;
+  /** True when the database is the embedded cluster started by this process. */
+  embeddedDatabase: boolean;
+  databasePoolSize: number;
+  dataDir: string;
+  mailUrl: string | undefined;
+  mailFrom: string;
+  allowPrivateTargets: boolean;
+  stripeSecretKey: string | undefined;
+  stripeWebhookSecret: string | undefined;
+  jwtSecret: string;
+  encryptionKey: string;
+  corsOrigins: string[];
+  chromiumPath: string;
+  workersInProcess: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  requireEmailVerification: boolean;
+  defaultCredits: number;
+  metricsToken: string | undefined;
+  trustProxy: boolean;
+  /** Directory holding the built admin console (index.html); served at / when present. */
+  adminDistDir: string;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+const commaList = makeValidator<string[]>((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);
+
+const secret = makeValidator<string>((value) => {
+  if (value.length < 32) throw new EnvError('must be at least 32 characters');
+  return value;
+});
+
+const postgresUrl = makeValidator<string>((value) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new EnvError('must be a postgres:// URL');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new EnvError('must be a postgres:// URL');
+  }
+  return value;
+});
+
+/**
+ * Reads and validates the environment once. In production a missing secret or database URL stops
+ * start-up with every problem listed; in development missing secrets are generated and kept in
+ * DATA_DIR so a restart does not log everybody out.
+ */
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const raw = cleanEnv(
+    env,
+    {
+      NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'development' }),
+      PORT: port({ default: 3000 }),
+      HOST: str({ default: '0.0.0.0' }),
+      PUBLIC_URL: url({ default: undefined }),
+      DATABASE_URL: postgresUrl({ default: undefined }),
+      DATABASE_POOL_SIZE: num({ default: 10 }),
+      DATA_DIR: str({ default: './.data' }),
+      MAIL_URL: url({ default: undefined }),
+      MAIL_FROM: str({ default: 'Leadforge <no-reply@leadforge.local>' }),
+      ALLOW_PRIVATE_TARGETS: bool({ default: false }),
+      STRIPE_SECRET_KEY: str({ default: undefined }),
+      STRIPE_WEBHOOK_SECRET: str({ default: undefined }),
+      JWT_SECRET: secret({ default: undefined }),
+      ENCRYPTION_KEY: secret({ default: undefined }),
+      CORS_ORIGINS: commaList({ default: [] }),
+      CHROMIUM_PATH: str({ default: '/usr/bin/chromium' }),
+      WORKERS_IN_PROCESS: bool({ default: undefined }),
+      LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: undefined }),
+      REQUIRE_EMAIL_VERIFICATION: bool({ default: undefined }),
+      DEFAULT_CREDITS: num({ default: 1000 }),
+      METRICS_TOKEN: str({ default: undefined }),
+      TRUST_PROXY: bool({ default: false }),
+      ADMIN_DIST_DIR: str({ default: undefined }),
+    },
+    {
+      reporter: ({ errors }) => {
+        for (const [name, error] of Object.entries(errors)) {
+          problems.push(error instanceof EnvMissingError ? `${name} is required` : `${name}: ${error.message}`);
+        }
+      },
+    },
+  );
+
+  const nodeEnv = raw.NODE_ENV as NodeEnv;
+  const isProduction = nodeEnv === 'production';
+  const dataDir = resolve(raw.DATA_DIR);
+
+  if (raw.DATABASE_POOL_SIZE < 1 || raw.DATABASE_POOL_SIZE > 200) problems.push('DATABASE_POOL_SIZE: must be between 1 and 200');
+  if (raw.DEFAULT_CREDITS < 0) problems.push('DEFAULT_CREDITS: must not be negative');
+  if (isProduction) {
+    for (const name of ['JWT_SECRET', 'ENCRYPTION_KEY', 'DATABASE_URL'] as const) {
+      if (!raw[name]) problems.push(`${name} is required when NODE_ENV=production`);
+    }
+    if (raw.ALLOW_PRIVATE_TARGETS) problems.push('ALLOW_PRIVATE_TARGETS must not be true when NODE_ENV=production');
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+
+  const generated = isProduction || (raw.JWT_SECRET && raw.ENCRYPTION_KEY) ? undefined : loadDevelopmentSecrets(dataDir);
+  const listenPort = raw.PORT;
+
+  return {
+    nodeEnv,
+    isProduction,
+    port: listenPort,
+    host: raw.HOST,
+    publicUrl: (raw.PUBLIC_URL ?? `http://localhost:${listenPort}`).replace(/\/+$/, ''),
+    databaseUrl: raw.DATABASE_URL,
+    embeddedDatabase: false,
+    databasePoolSize: raw.DATABASE_POOL_SIZE,
+    dataDir,
+    mailUrl: raw.MAIL_URL,
+    mailFrom: raw.MAIL_FROM,
+    allowPrivateTargets: raw.ALLOW_PRIVATE_TARGETS,
+    stripeSecretKey: raw.STRIPE_SECRET_KEY || undefined,
+    stripeWebhookSecret: raw.STRIPE_WEBHOOK_SECRET || undefined,
+    jwtSecret: raw.JWT_SECRET ?? generated!.jwtSecret,
+    encryptionKey: raw.ENCRYPTION_KEY ?? generated!.encryptionKey,
+    corsOrigins: raw.CORS_ORIGINS,
+    chromiumPath: raw.CHROMIUM_PATH,
+    workersInProcess: raw.WORKERS_IN_PROCESS ?? !isProduction,
+    logLevel: (raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info')) as AppConfig['logLevel'],
+    requireEmailVerification: raw.REQUIRE_EMAIL_VERIFICATION ?? isProduction,
+    defaultCredits: raw.DEFAULT_CREDITS,
+    metricsToken: raw.METRICS_TOKEN || undefined,
+    trustProxy: raw.TRUST_PROXY,
+    adminDistDir: resolve(raw.ADMIN_DIST_DIR ?? 'dist/admin/browser'),
+  };
+}

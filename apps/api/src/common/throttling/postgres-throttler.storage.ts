@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import { DataSource } from 'typeorm';
+
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+interface HitRow {
+  total_hits: number;
+  expires_in_ms: string;
+  blocked_for_ms: string;
+}
+
+/**
+ * Throttler storage in PostgreSQL, so limits hold across every API node. One round trip per
+ * request through the `rate_limit_hit` function (see the foundation migration), which takes a row
+ * lock and so counts concurrent hits exactly.
+ */
+@Injectable()
+export class PostgresThrottlerStorage implements ThrottlerStorage {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    const rows = (await this.dataSource.query('SELECT * FROM rate_limit_hit($1, $2, $3, $4)', [
+      `${throttlerName}:${key}`,
+      Math.max(1, Math.round(ttl)),
+      limit,
+      Math.max(1, Math.round(blockDuration || ttl)),
+    ])) as HitRow[];
+    const row = rows[0]!;
+    const blockedForMs = Number(row.blocked_for_ms);
+    return {
+      totalHits: row.total_hits,
+      timeToExpire: Math.max(0, Math.ceil(Number(row.expires_in_ms) / 1000)),
+      isBlocked: blockedForMs > 0,
+      timeToBlockExpire: Math.max(0, Math.ceil(blockedForMs / 1000)),
+    };
+  }
+
+  /** Drops counters whose window and block are both long over. */
+  async purgeExpired(): Promise<number> {
+    const result = (await this.dataSource.query(
+      `DELETE FROM rate_limit_counter WHERE window_ends_at < now() - interval '1 minute' AND (blocked_until IS NULL OR blocked_until < now())`,
+    )) as [unknown, number];
+    return result[1] ?? 0;
+  }
+}

@@ -1,0 +1,23 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from '../common/config/app-config';
+import { APP_CONFIG } from '../common/config/config.module';
+import { buildDataSourceOptions } from './data-source-options';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => {
+        if (!config.databaseUrl) throw new Error('No database URL: start the embedded database or set DATABASE_URL');
+        return {
+          ...buildDataSourceOptions({ url: config.databaseUrl, poolSize: config.databasePoolSize }),
+          retryAttempts: 5,
+          retryDelay: 2_000,
+        };
+      },
+    }),
+  ],
+})
+export class DatabaseModule {}

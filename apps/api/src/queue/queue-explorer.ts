@@ -1,0 +1,87 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import type { Job } from 'pg-boss';
+import { JOB_HANDLER, type JobHandlerOptions } from './job-handler.decorator';
+import { QueueService } from './queue.service';
+
+export const QUEUE_MODULE_OPTIONS = Symbol('QUEUE_MODULE_OPTIONS');
+
+export interface QueueModuleOptions {
+  /** Whether this process takes jobs (worker processes, and the API under `npm start`). */
+  runWorkers: boolean;
+}
+
+interface DiscoveredHandler {
+  options: JobHandlerOptions;
+  handle: (job: Job<object>) => Promise<unknown>;
+  owner: string;
+}
+
+/** Finds every @JobHandler, creates its queue and schedule, and (when this process works) subscribes it. */
+@Injectable()
+export class QueueExplorer implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Queue');
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly queue: QueueService,
+    @Inject(QUEUE_MODULE_OPTIONS) private readonly options: QueueModuleOptions,
+  ) {}
+
+  discover(): DiscoveredHandler[] {
+    const handlers: DiscoveredHandler[] = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
+        const method = instance[methodName];
+        if (typeof method !== 'function') continue;
+        const options = this.reflector.get<JobHandlerOptions | undefined>(JOB_HANDLER, method);
+        if (!options) continue;
+        handlers.push({
+          options,
+          handle: (job) => (method as (job: Job<object>) => Promise<unknown>).call(instance, job),
+          owner: `${wrapper.name}.${methodName}`,
+        });
+      }
+    }
+    const names = handlers.map((handler) => handler.options.queue);
+    const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+    if (duplicate) throw new Error(`Two job handlers for queue "${duplicate}"`);
+    return handlers;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.start();
+    const boss = this.queue.instance;
+    for (const handler of this.discover()) {
+      const { options } = handler;
+      await this.queue.ensureQueue(options.queue, {
+        retryLimit: options.retryLimit ?? 3,
+        retryDelay: options.retryDelaySeconds ?? 5,
+        retryBackoff: options.retryBackoff ?? true,
+        expireInSeconds: options.expireInSeconds ?? 15 * 60,
+      });
+      if (options.schedule) await boss.schedule(options.queue, options.schedule, {}, { tz: 'UTC' });
+      if (!this.options.runWorkers) continue;
+      await boss.work(
+        options.queue,
+        { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+        async (jobs: Job<object>[]) => {
+          for (const job of jobs) {
+            try {
+              await handler.handle(job);
+            } catch (error) {
+              this.logger.warn({ err: error, queue: options.queue, jobId: job.id, retryCount: job.retryCount }, 'job failed');
+              throw error;
+            }
+          }
+        },
+      );
+      this.logger.log(`working ${options.queue} (${handler.owner})`);
+    }
+  }
+}
