@@ -48,9 +48,9 @@ export class Foundation1795219200000 implements MigrationInterface {
         END IF;
 
         total_hits := v_hits;
-        expires_in_ms := GREATEST(0, ceil(extract(epoch FROM (v_window_ends_at - v_now)) * 1000))::bigint;
+        expires_in_ms := GREATEST(0, round(extract(epoch FROM (v_window_ends_at - v_now)) * 1000))::bigint;
         blocked_for_ms := CASE WHEN v_blocked_until IS NULL THEN 0
-                               ELSE GREATEST(0, ceil(extract(epoch FROM (v_blocked_until - v_now)) * 1000))::bigint END;
+                               ELSE GREATEST(0, round(extract(epoch FROM (v_blocked_until - v_now)) * 1000))::bigint END;
         RETURN NEXT;
       END
       $$`);

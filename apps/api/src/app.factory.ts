@@ -13,7 +13,8 @@ import { requestIdFor } from './common/http/request-id';
 import { buildOpenApiDocument } from './common/openapi/openapi.document';
 import { createValidationPipe } from './common/validation/validation.pipe';
 
-export const API_PREFIX = 'api/v1';
+export { API_PREFIX } from './common/http/api-prefix';
+import { API_PREFIX } from './common/http/api-prefix';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export function createFastifyAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {

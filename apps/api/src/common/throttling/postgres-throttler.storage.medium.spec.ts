@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DataSource } from 'typeorm';
+import { createTestDatabase } from '../../../../../test/support/test-postgres';
+import { buildDataSourceOptions } from '../../database/data-source-options';
+import { PostgresThrottlerStorage } from './postgres-throttler.storage';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let dataSource: DataSource;
+let storage: PostgresThrottlerStorage;
+
+beforeAll(async () => {
+  database = await createTestDatabase(inject('databaseAdminUrl'), inject('templateDatabase'));
+  dataSource = new DataSource(buildDataSourceOptions({ url: database.url, poolSize: 8 }));
+  await dataSource.initialize();
+  storage = new PostgresThrottlerStorage(dataSource);
+});
+
+afterAll(async () => {
+  await dataSource?.destroy();
+  await database?.drop();
+});
+
+describe('PostgresThrottlerStorage', () => {
+  it('counts concurrent hits exactly and blocks past the limit', async () => {
+    const results = await Promise.all(Array.from({ length: 40 }, () => storage.increment('concurrent', 60_000, 30, 10_000, 'default')));
+    const hits = results.map((result) => result.totalHits).sort((a, b) => a - b);
+    expect(hits.slice(0, 31)).toEqual(Array.from({ length: 31 }, (_, index) => index + 1));
+    expect(results.filter((result) => result.isBlocked)).toHaveLength(10);
+    const blocked = results.find((result) => result.isBlocked)!;
+    expect(blocked.timeToBlockExpire).toBeGreaterThan(0);
+    expect(blocked.timeToBlockExpire).toBeLessThanOrEqual(10);
+  });
+
+  it('keeps keys of different throttlers apart', async () => {
+    await storage.increment('shared-key', 60_000, 5, 1_000, 'login');
+    const other = await storage.increment('shared-key', 60_000, 5, 1_000, 'default');
+    expect(other.totalHits).toBe(1);
+  });
+
+  it('starts a fresh window once the old one is over', async () => {
+    await storage.increment('short', 200, 1, 200, 'default');
+    const blocked = await storage.increment('short', 200, 1, 200, 'default');
+    expect(blocked.isBlocked).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    const fresh = await storage.increment('short', 200, 1, 200, 'default');
+    expect(fresh).toMatchObject({ totalHits: 1, isBlocked: false });
+  });
+
+  it('purges counters whose window and block are long over', async () => {
+    await dataSource.query(
+      `INSERT INTO rate_limit_counter (key, hits, window_ends_at, blocked_until) VALUES ('old', 3, now() - interval '2 hours', NULL), ('live', 1, now() + interval '1 minute', NULL)`,
+    );
+    await storage.purgeExpired();
+    const keys = (await dataSource.query(`SELECT key FROM rate_limit_counter WHERE key IN ('old', 'live')`)) as Array<{ key: string }>;
+    expect(keys.map((row) => row.key)).toEqual(['live']);
+  });
+});
