@@ -1,0 +1,12 @@
+export { extract, extractFromDocument } from './extract';
+export { extractDirectory, type DirectorySelectors, type DirectoryResult, type DirectoryRecord } from './directory';
+export { classifyJobLevel, classifyDepartment } from './classify/job';
+export { classifyEducation, classifyDegreeType, classifyEducationDetail, type Education } from './classify/education';
+export { classifyBusinessType, type BusinessEvidence } from './classify/business';
+export { scoreConfidence, CONFIDENCE_BASE, CONFIDENCE_WEIGHTS, type Confidence, type ConfidenceReason, type ConfidenceSignal } from './confidence';
+export { normalizeEmail, isRoleMailbox, isFreeMail } from './emails';
+export { parsePhone } from './phones';
+export { classifySocialLink, type SocialLink } from './socials';
+export { splitName } from './names';
+export { inferCountry, countryFromUrl } from './country';
+export type { CompanyFinding, EmailFinding, ExtractContext, Findings, JobFinding, PageKind, PersonFinding, PhoneFinding, PostalAddress } from './types';
