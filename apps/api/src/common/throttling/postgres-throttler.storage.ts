@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { DataSource } from 'typeorm';
+import { isDatabaseUnavailable } from '../errors/database-errors';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -17,9 +18,25 @@ interface HitRow {
  */
 @Injectable()
 export class PostgresThrottlerStorage implements ThrottlerStorage {
+  private readonly logger = new Logger('RateLimits');
+
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * Fails open while the database is unreachable: liveness and requests that need no database keep
+   * working, and everything that does need it answers 503 on its own.
+   */
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    try {
+      return await this.hit(key, ttl, limit, blockDuration, throttlerName);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      this.logger.warn('rate-limit counters unavailable (database unreachable); not limiting meanwhile');
+      return { totalHits: 0, timeToExpire: Math.ceil(ttl / 1000), isBlocked: false, timeToBlockExpire: 0 };
+    }
+  }
+
+  private async hit(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     const rows = (await this.dataSource.query('SELECT * FROM rate_limit_hit($1, $2, $3, $4)', [
       `${throttlerName}:${key}`,
       Math.max(1, Math.round(ttl)),
