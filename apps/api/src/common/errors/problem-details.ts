@@ -54,7 +54,9 @@ function httpExceptionDetail(exception: HttpException): string {
 }
 
 function problem(status: number, code: string, detail: string, facts: RequestFacts, extra: Partial<ProblemDetails> = {}): ProblemDetails {
+  // Extensions never override the members RFC 9457 and our clients rely on.
   return {
+    ...extra,
     type: problemType(code),
     title: TITLE_BY_STATUS[status] ?? (status >= 500 ? 'Server Error' : 'Client Error'),
     status,
@@ -62,7 +64,6 @@ function problem(status: number, code: string, detail: string, facts: RequestFac
     instance: facts.instance,
     code,
     requestId: facts.requestId,
-    ...extra,
   };
 }
 
