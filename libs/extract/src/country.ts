@@ -7,7 +7,7 @@ export interface CountryHints {
   /** Country named in structured-data addresses (ISO code or name). */
   addressCountry?: string | null;
   /** Calling codes' countries of numbers written in international form on the page. */
-  internationalCountries?: CountryCode[];
+  internationalCountries?: CountryCode[] | (() => CountryCode[]);
   text?: string;
 }
 
@@ -68,9 +68,11 @@ export function inferCountry(h: CountryHints, hint?: string | null): CountryGues
   const [language, region] = (h.lang ?? '').toLowerCase().split(/[-_]/);
   const fromRegion = normalizeCountry(region);
   if (fromRegion) return { country: fromRegion, signal: 'lang_region' };
-  if (h.internationalCountries && h.internationalCountries.length > 0) {
+  // Computed only when the cheaper signals above are missing.
+  const international = typeof h.internationalCountries === 'function' ? h.internationalCountries() : h.internationalCountries;
+  if (international && international.length > 0) {
     const counts = new Map<CountryCode, number>();
-    for (const c of h.internationalCountries) counts.set(c, (counts.get(c) ?? 0) + 1);
+    for (const c of international) counts.set(c, (counts.get(c) ?? 0) + 1);
     const best = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
     return { country: best, signal: 'international_numbers' };
   }

@@ -21,6 +21,8 @@ export interface PageScan {
   title: string;
   metaDescription: string;
   siteName: string | null;
+  /** Text of the first h1. */
+  h1: string;
 }
 
 const SKIP = new Set(['style', 'noscript', 'template', 'svg', 'textarea', 'select', 'option', 'iframe', 'canvas', 'object', 'title', 'button']);
@@ -42,6 +44,7 @@ export function scanPage($: CheerioAPI): PageScan {
   let metaDescription = '';
   let siteName: string | null = null;
   let lang: string | null = null;
+  let h1: string | null = null;
 
   const walk = (nodes: AnyNode[]): void => {
     for (const node of nodes) {
@@ -82,6 +85,13 @@ export function scanPage($: CheerioAPI): PageScan {
           continue;
         }
         if (name === 'html' && node.attribs.lang) lang = node.attribs.lang.trim() || null;
+        if (name === 'h1' && h1 === null) h1 = collapse(textOf(node));
+        // CSS-reversed text (an obfuscation: "moc.emca@ofni" shown as "info@acme.com").
+        const style = attribs.style;
+        if (style && style.includes('rtl') && /bidi-override/i.test(style) && /direction\s*:\s*rtl/i.test(style)) {
+          out.push(' ', [...textOf(node)].reverse().join(''), ' ');
+          continue;
+        }
         const block = BLOCK.has(name);
         if (block) out.push('\n');
         walk(node.children);
@@ -105,6 +115,7 @@ export function scanPage($: CheerioAPI): PageScan {
     title: collapse(title),
     metaDescription,
     siteName,
+    h1: h1 ?? '',
   };
 }
 

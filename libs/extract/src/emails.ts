@@ -50,12 +50,21 @@ const FREE_MAIL = new Set([
 const LOCAL = "[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*";
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const PLAIN_RE = new RegExp(`(?<![a-z0-9._%+-])(${LOCAL})@(${LABEL}(?:\\.${LABEL})+)`, 'gi');
-const AT = String.raw`\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>|\[@\]|\(@\))\s*`;
-const DOT = String.raw`(?:\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|<\s*dot\s*>)\s*|\.)`;
+// The bracketed "at" and "dot" words in the languages sites write them in: at, ät, arroba, chiocciola,
+// snabel-a, małpa; dot, punto, punkt, point, ponto, kropka, prick, piste.
+const AT_WORD = String.raw`(?:at|ät|arroba|chiocciola|snabel-?a|ma[łl]pa|@)`;
+const DOT_WORD = String.raw`(?:dot|punto|punkt|point|ponto|kropka|prick|piste)`;
+const AT = String.raw`\s*(?:\[\s*${AT_WORD}\s*\]|\(\s*${AT_WORD}\s*\)|\{\s*${AT_WORD}\s*\}|<\s*${AT_WORD}\s*>)\s*`;
+const DOT = String.raw`(?:\s*(?:\[\s*${DOT_WORD}\s*\]|\(\s*${DOT_WORD}\s*\)|\{\s*${DOT_WORD}\s*\}|<\s*${DOT_WORD}\s*>)\s*|\.)`;
 const OBFUSCATED_RE = new RegExp(`(?<![a-z0-9._%+-])(${LOCAL})${AT}(${LABEL}(?:${DOT}${LABEL})+)`, 'gi');
 // "name at domain dot com": the bare word form is only trusted when the dots are spelled too.
 const WORDS_RE = new RegExp(`(?<![a-z0-9._%+-])(${LOCAL}) at (${LABEL}(?: dot ${LABEL})+)\\b`, 'gi');
-const DOT_TOKEN_RE = /\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|<\s*dot\s*>)\s*| dot /gi;
+const DOT_TOKEN_RE = new RegExp(String.raw`\s*(?:\[\s*${DOT_WORD}\s*\]|\(\s*${DOT_WORD}\s*\)|\{\s*${DOT_WORD}\s*\}|<\s*${DOT_WORD}\s*>)\s*| dot `, 'gi');
+const OBFUSCATION_HINT_RE = new RegExp(String.raw`[[({<]\s*${AT_WORD}\s*[\])}>]`, 'i');
+/** Full-width and small commercial at signs (common on Japanese and Chinese sites). */
+const WIDE_AT_RE = /[\uff20\ufe6b]/g;
+/** user@host:path is an scp/git remote, not a mailbox. */
+const SCP_AFTER_RE = /^:[\w~/.-]/;
 
 /** Lower-cases and validates an address; null when it is not a real, deliverable-looking address. */
 export function normalizeEmail(candidate: string): string | null {
@@ -117,12 +126,16 @@ export function emailsFromMailto(href: string): string[] {
   return body.split(/[,;]/).map((s) => s.trim()).filter(Boolean);
 }
 
-export function emailsFromText(text: string): RawEmail[] {
+export function emailsFromText(input: string): RawEmail[] {
   const found: RawEmail[] = [];
+  const text = input.includes('\uff20') || input.includes('\ufe6b') ? input.replace(WIDE_AT_RE, '@') : input;
   if (text.includes('@')) {
-    for (const m of text.matchAll(PLAIN_RE)) found.push({ email: `${m[1]}@${m[2]}`, source: 'text' });
+    for (const m of text.matchAll(PLAIN_RE)) {
+      if (SCP_AFTER_RE.test(text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 2))) continue;
+      found.push({ email: `${m[1]}@${m[2]}`, source: 'text' });
+    }
   }
-  if (/[[({<]\s*(?:at|@)\s*[\])}>]/i.test(text)) {
+  if (OBFUSCATION_HINT_RE.test(text)) {
     for (const m of text.matchAll(OBFUSCATED_RE)) {
       found.push({ email: `${m[1]}@${m[2].replace(DOT_TOKEN_RE, '.')}`, source: 'obfuscated' });
     }
@@ -138,7 +151,8 @@ export function emailsFromText(text: string): RawEmail[] {
 const STRING_LIT = String.raw`(?:'[^'\\\n]*'|"[^"\\\n]*")`;
 const OPERAND = String.raw`(?:${STRING_LIT}|[A-Za-z_$][\w$]*)`;
 const CONCAT_RE = new RegExp(String.raw`${OPERAND}(?:\s*\+\s*${OPERAND})+`, 'g');
-const ASSIGN_RE = new RegExp(String.raw`(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(${OPERAND}(?:\s*\+\s*${OPERAND})*)\s*[;,\n]`, 'g');
+// `var a = 'x' + b;` and every declarator of a list: `var u = "info", d = "acme.se";`.
+const ASSIGN_RE = new RegExp(String.raw`(?:\b(?:var|let|const)\s+|,\s*)([A-Za-z_$][\w$]*)\s*=\s*(${OPERAND}(?:\s*\+\s*${OPERAND})*)\s*(?=[;,\n])`, 'g');
 
 /** Addresses assembled in inline scripts from string literals and simple string variables. */
 export function emailsFromScript(script: string): RawEmail[] {

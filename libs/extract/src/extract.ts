@@ -33,7 +33,7 @@ export function extractFromDocument(url: string, $: CheerioAPI, context: Extract
 
   const addressCountry = sd.organizations.find((o) => o.address?.country)?.address?.country ?? null;
   const guess = inferCountry(
-    { url, lang: scan.lang, addressCountry, internationalCountries: internationalCountries(scan.text), text: scan.text },
+    { url, lang: scan.lang, addressCountry, internationalCountries: () => internationalCountries(scan.text), text: scan.text },
     context.country,
   );
   const country: CountryCode = guess.country;
@@ -80,7 +80,7 @@ export function extractFromDocument(url: string, $: CheerioAPI, context: Extract
 
   // People
   const sightings = findPeople($, scan.text, sd.people, country);
-  const people = mergePeople(sightings, emails, domain, pageKind);
+  const people = mergePeople(sightings, emails, domain, pageKind, scan.text);
   const personCards = new Set<Element>(sightings.map((s) => s.card).filter((c): c is Element => c !== null));
 
   // Company
@@ -90,7 +90,7 @@ export function extractFromDocument(url: string, $: CheerioAPI, context: Extract
   const companyEmails = emails.filter((e) => !personEmails.has(e.email) && (e.role || !people.some((p) => emailMatchesName(e.email, p.fullName)))).map((e) => e.email);
   const companyPhones = phones.filter((p) => !personPhones.has(p.e164));
   const socials = companySocials(scan.links, sd.organizations.flatMap((o) => o.sameAs), personCards, domain);
-  const headline = [scan.title, scan.metaDescription, $('h1').first().text()].join(' ');
+  const headline = [scan.title, scan.metaDescription, scan.h1].join(' ');
   const businessType = classifyBusinessType({
     types: sd.types,
     keywords: sd.organizations.map((o) => [o.keywords, o.description].filter(Boolean).join(' ')).join(' ') || null,
@@ -137,7 +137,36 @@ export function extractFromDocument(url: string, $: CheerioAPI, context: Extract
 
 const SOURCE_RANK = { structured: 3, card: 2, legal_notice: 1 } as const;
 
-function mergePeople(sightings: PersonSighting[], emails: EmailFinding[], domain: string | null, pageKind: Findings['pageKind']): PersonFinding[] {
+/**
+ * Lines of the page that speak about a person outside their card ("Erik Johansson has an M.Sc. ...",
+ * "Pieter holds a BSc ..."): the full name, or the first name when no other person on the page shares it.
+ */
+function mentionsOf(fullName: string, uniqueFirstName: string | null, text: string): string {
+  const out: string[] = [];
+  const needles = [fullName];
+  if (uniqueFirstName && uniqueFirstName.length >= 3) needles.push(uniqueFirstName);
+  for (const needle of needles) {
+    let at = text.indexOf(needle);
+    for (let n = 0; at >= 0 && n < 5; n++) {
+      const after = text.charCodeAt(at + needle.length);
+      // Whole words only: "Anna" must not match "Annabel".
+      if (!(after >= 97 && after <= 122)) {
+        const start = text.lastIndexOf('\n', at) + 1;
+        const end = text.indexOf('\n', at);
+        out.push(text.slice(start, end < 0 ? undefined : Math.min(end, at + 400)));
+      }
+      at = text.indexOf(needle, at + needle.length);
+    }
+  }
+  return out.join(' \n ');
+}
+
+function mergePeople(sightings: PersonSighting[], emails: EmailFinding[], domain: string | null, pageKind: Findings['pageKind'], pageText = ''): PersonFinding[] {
+  const firstNames = new Map<string, number>();
+  for (const s of new Set(sightings.map((x) => normalizeName(x.name)))) {
+    const first = s.split(' ')[0];
+    if (first) firstNames.set(first, (firstNames.get(first) ?? 0) + 1);
+  }
   const groups = new Map<string, PersonSighting[]>();
   for (const s of sightings) {
     const key = normalizeName(s.name);
@@ -164,7 +193,11 @@ function mergePeople(sightings: PersonSighting[], emails: EmailFinding[], domain
       const s = classifySocialLink(url);
       if (s && !socials[s.platform as SocialPlatform]) socials[s.platform as SocialPlatform] = s.url;
     }
-    const education = classifyEducationDetail([best.name, title ?? '', ...list.map((s) => s.bio)].join(' \n '));
+    let education = classifyEducationDetail([best.name, title ?? '', ...list.map((s) => s.bio)].join(' \n '));
+    if (education.educationLevel === 'unknown' && pageText) {
+      const first = firstName && firstNames.get(normalizeName(firstName)) === 1 ? firstName : null;
+      education = classifyEducationDetail(mentionsOf(fullName, first, pageText));
+    }
     const signals: ConfidenceSignal[] = [];
     if (list.some((s) => s.source === 'structured')) signals.push('structured_data');
     if (list.some((s) => s.source === 'legal_notice')) signals.push('legal_notice');

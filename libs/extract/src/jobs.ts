@@ -27,6 +27,36 @@ function job(title: string, source: JobFinding['source'], extra: Partial<JobFind
   };
 }
 
+const HEADING = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const POSITION_LABEL_RE = /^(?:position|job|role|job title|stelle|poste|cargo|vaga|posizione|stanowisko|tj[äa]nst|functie)$/i;
+
+/** The text a listing element contributes as a job title, or null when it is not a title slot. */
+function listingText(e: Element): string | null {
+  if (e.name === 'a') {
+    // A card link wrapping a heading and meta lines: the heading is the title.
+    if (e.children.some((c) => c.type === 'tag' && (HEADING.has(c.name) || c.name === 'div' || c.name === 'p'))) return null;
+    return shortText(e, 90);
+  }
+  if (e.name === 'li') {
+    // <li><strong>Title</strong> – location – pay</li> or a plain short item.
+    const first = e.children.find((c) => c.type === 'tag' || (c.type === 'text' && c.data.trim()));
+    if (first && first.type === 'tag') {
+      // A linked or headed item is read from its link or heading; otherwise the first line is the title.
+      if (first.name === 'a' || HEADING.has(first.name) || first.children.some((c) => c.type === 'tag' && c.name === 'a')) return null;
+      return shortText(first, 90);
+    }
+    const t = shortText(e, 90);
+    return t && t.split(' ').length <= 8 && !/[.!?]$/.test(t) ? t : null;
+  }
+  if (e.name === 'td') {
+    // <tr><th>Position</th><td>Title</td></tr>
+    const label = e.prev && e.prev.type === 'tag' ? e.prev : (e.prev?.prev ?? null);
+    if (!label || label.type !== 'tag' || label.name !== 'th') return null;
+    return POSITION_LABEL_RE.test(shortText(label, 30) ?? '') ? shortText(e, 90) : null;
+  }
+  return shortText(e, 90);
+}
+
 /** JobPosting items, plus on a careers page the job titles its listing links to. */
 export function findJobs($: CheerioAPI, url: string, structured: StructuredJob[], careersPage: boolean): JobFinding[] {
   const out = new Map<string, JobFinding>();
@@ -41,9 +71,9 @@ export function findJobs($: CheerioAPI, url: string, structured: StructuredJob[]
   }
   if (!careersPage) return [...out.values()];
   const root = $('main, #content, article').first();
-  root.find('a[href], h2, h3, h4').each((_, el) => {
+  root.find('a[href], h2, h3, h4, h5, li, td').each((_, el) => {
     const e = el as Element;
-    const text = shortText(e, 90);
+    const text = listingText(e);
     if (!text || text.length < 4 || NOT_JOB_RE.test(text)) return;
     const title = cleanJobTitle(text);
     if (!looksLikeJobTitle(title) || /\bjobs?\b|\bcareers?\b|karriere|vacatures/i.test(title)) return;

@@ -1,6 +1,9 @@
 import { classifyJobLevel } from './classify/job';
 
-const HONORIFICS = /^(?:(?:dr|prof|mr|mrs|ms|miss|mx|sir|dame|herr|frau|mme|mlle|m|sr|sra|dhr|mevr|ing|dipl\.-ing|dipl\.-kfm|mag|rer\.\s?nat|med|dent|univ)\.?\s+)+/i;
+// Honorifics and professional prefixes written before a name in several languages: "Dott.ssa" (it),
+// "adw." / "r.pr." / "mec." (pl), "Eng." / "Dra." (pt), "Avv." / "Arch." (it), "Lic." (es).
+const HONORIFICS =
+  /^(?:(?:dr|dra|prof|prof\.ssa|mr|mrs|ms|miss|mx|sir|dame|herr|frau|mme|mlle|m|sr|sra|srta|dhr|mevr|ing|eng|dipl\.-ing|dipl\.-kfm|mag|rer\.\s?nat|med|dent|univ|dott|dott\.ssa|dottssa|avv|arch|geom|rag|lic|arq|adw|r\.\s?pr|mec|hab|dr\s+hab|ir|drs|mgr|in[żz])\.?\s+)+/i;
 const PARTICLES = new Set(['von', 'van', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'du', 'le', 'la', 'ten', 'ter', 'zu', 'dos', 'das', 'y', "d'", 'mac', 'st.', 'bin', 'al']);
 const NOT_NAME_WORDS = new Set([
   'about', 'contact', 'team', 'our', 'the', 'and', 'for', 'with', 'services', 'service', 'news', 'blog', 'careers', 'jobs',
@@ -31,6 +34,8 @@ export function cleanName(raw: string): string {
 
 export function looksLikePersonName(raw: string): boolean {
   if (raw.length < 4 || raw.length > 80) return false;
+  // A name has a space and no digits, at signs or sentence punctuation.
+  if (raw.indexOf(' ') < 0 || /[\d@!?;:=/\\]/.test(raw)) return false;
   let spaces = 0;
   for (let i = 0; i < raw.length; i++) if (raw.charCodeAt(i) === 32 && ++spaces > 7) return false;
   const s = cleanName(raw);

@@ -3,7 +3,7 @@ import type { AnyNode, Element } from 'domhandler';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { collapse, shortText, textOf } from './dom';
 import { emailsFromMailto, normalizeEmail } from './emails';
-import { looksLikePersonName } from './names';
+import { cleanName, looksLikePersonName } from './names';
 import { parsePhone, phonesFromText, type PhoneFinding } from './phones';
 import { classifySocialLink } from './socials';
 import { looksLikeJobTitle } from './classify/job';
@@ -57,8 +57,8 @@ function prevElement(node: AnyNode): Element | null {
   return null;
 }
 
-/** Text right after an inline element up to the next block boundary: <strong>Name</strong><br>Title. */
-function trailingText(el: Element): string {
+/** Raw text right after an inline element up to the next block boundary (separator kept). */
+function trailingRaw(el: Element): string {
   let s = '';
   let n = el.next;
   while (n) {
@@ -68,8 +68,22 @@ function trailingText(el: Element): string {
     } else s += textOf(n);
     n = n.next;
   }
-  return collapse(s).replace(/^[,–—|:\-]\s*/, '');
+  return s;
 }
+
+/** "– Viticulturist": a short capitalised phrase set off by a dash or bar right after a bold name. */
+function looksLikeTrailingTitle(raw: string): boolean {
+  const m = /^\s*(?:–|—|\||\s-\s)\s*(\p{Lu}[^\d@:;.!?]{1,60})$/u.exec(raw);
+  return !!m && collapse(m[1]).split(' ').length <= 6;
+}
+
+/** "Jane Doe – Marketing Manager": a line that names a person of its own. */
+function isPersonLine(text: string): boolean {
+  if (looksLikePersonName(text)) return true;
+  const m = SEPARATOR_RE.exec(text);
+  return !!m && looksLikePersonName(m[1]);
+}
+
 
 function cleanTitle(t: string): string {
   return collapse(t.replace(/^[,–—|:\-(]\s*/, '').replace(/\)$/, ''));
@@ -93,6 +107,17 @@ function commonAncestor(a: Element, b: Element): Element | null {
   return null;
 }
 
+/** The body element, found by walking down from the root (a selector query would scan the whole tree). */
+function findBody(root: AnyNode | null): Element | null {
+  if (!root || (root.type !== 'root' && root.type !== 'tag')) return null;
+  for (const c of root.children) {
+    if (c.type !== 'tag') continue;
+    if (c.name === 'body') return c;
+    if (c.name === 'html') return findBody(c);
+  }
+  return null;
+}
+
 interface CardHit {
   name: string;
   title: string;
@@ -103,7 +128,7 @@ interface CardHit {
 function findCards($: CheerioAPI): CardHit[] {
   const hits: CardHit[] = [];
   const used = new Set<Element>();
-  const body = $('body').get(0);
+  const body = findBody($.root().get(0) ?? null);
   if (!body) return hits;
   const stack: AnyNode[] = [...body.children];
   const candidates: Element[] = [];
@@ -125,16 +150,21 @@ function findCards($: CheerioAPI): CardHit[] {
     if (looksLikePersonName(text)) {
       let titleEl: Element | null = null;
       let title = '';
-      const after = INLINE.has(el.name) ? trailingText(el) : '';
-      if (after && looksLikeJobTitle(after)) {
+      const trailer = INLINE.has(el.name) ? trailingRaw(el) : '';
+      const after = collapse(trailer).replace(/^[,–—|:\-]\s*/, '');
+      if (after && (looksLikeJobTitle(after) || looksLikeTrailingTitle(trailer))) {
         title = after;
         titleEl = el.parent as Element;
+      } else if (after) {
+        // "<strong>Name</strong> – something" that is not a title: the name's title slot is taken,
+        // so do not borrow the next person's line as a title.
+        continue;
       } else {
         let anchor: Element = el;
         for (let depth = 0; depth < 3 && !titleEl; depth++) {
           const next = nextElement(anchor);
           const nextText = next ? (shortText(next, 90) ?? '') : '';
-          if (next && nextText && looksLikeJobTitle(nextText)) {
+          if (next && nextText && looksLikeJobTitle(nextText) && !isPersonLine(nextText)) {
             titleEl = next;
             title = nextText;
             break;
@@ -158,6 +188,9 @@ function findCards($: CheerioAPI): CardHit[] {
       continue;
     }
     if (!/[,–—|:(]| - /.test(text)) continue;
+    // <p><strong>Name</strong><br>Title, credential</p>: the inline children are tried on their own;
+    // the joined text would glue the name to the title.
+    if (el.children.some((c) => c.type === 'tag' && c.name === 'br')) continue;
     const m = SEPARATOR_RE.exec(text);
     if (m && looksLikePersonName(m[1]) && looksLikeJobTitle(m[2])) {
       hits.push({ name: m[1], title: cleanTitle(m[2]), nameEl: el, card: el });
@@ -208,15 +241,47 @@ const LEGAL_TITLE: Record<string, string> = { 'geschäftsführung': 'Geschäftsf
 
 const LEGAL_HINT_RE = /Gesch[äa]ftsf|Inhaber|Vorstand|Vertret|publication|G[ée]rant|Directors?\s*:|Bestuurder|Administrador/i;
 
+const LABEL_LINE_RE = /^([^:]{2,60}?)\s*:\s*(.{4,160})$/;
+const NAME_END_RE = /\s*(?:,|;|–|—|\s-\s|\(|\||\s·\s)\s*/;
+
+/**
+ * "Role: Name" lines in any language ("Legale rappresentante: Dott. Marco Bianchi",
+ * "Verwaltungsratspräsident: Hans-Peter Gerber", "Responsable : Sophie Dubois, Directrice de la succursale").
+ * The label must read as a job title and the value must start with a person's name; a title written
+ * after the name ("Name, Title") wins over the label.
+ */
+function labelledPerson(line: string): { name: string; title: string } | null {
+  const m = LABEL_LINE_RE.exec(line);
+  if (!m) return null;
+  const label = m[1].trim();
+  if (!/^\p{Lu}/u.test(label) || !looksLikeJobTitle(label) || looksLikePersonName(label)) return null;
+  const parts = m[2].split(NAME_END_RE);
+  const name = parts[0].trim();
+  if (!looksLikePersonName(name)) return null;
+  const after = parts[1]?.trim() ?? '';
+  const title = after && looksLikeJobTitle(after) && !/@/.test(after) ? after : label;
+  return { name, title };
+}
+
 function legalNoticePeople(text: string): { name: string; title: string }[] {
   const out: { name: string; title: string }[] = [];
-  if (!LEGAL_HINT_RE.test(text)) return out;
-  const lines = text.split('\n').map((l) => collapse(l)).filter(Boolean);
+  if (!text.includes(':')) return out;
+  const hinted = LEGAL_HINT_RE.test(text);
+  const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const m = LEGAL_LABEL_RE.exec(lines[i]);
-    if (!m) continue;
+    if (lines[i].indexOf(':') < 0) continue;
+    lines[i] = collapse(lines[i]);
+    const m = hinted ? LEGAL_LABEL_RE.exec(lines[i]) : null;
+    if (!m) {
+      if (lines[i].length <= 200) {
+        const p = labelledPerson(lines[i]);
+        if (p) out.push(p);
+      }
+      continue;
+    }
     const label = m[1];
-    const rest = m[2] || lines[i + 1] || '';
+    let rest = m[2];
+    for (let j = i + 1; !rest && j < lines.length && j < i + 6; j++) rest = collapse(lines[j]);
     const title = LEGAL_TITLE[label.toLowerCase()] ?? label.replace(/^(Managing|Company) Directors$/i, '$1 Director').replace(/^Directors$/i, 'Director').replace(/^Gesch(ä|a)ftsf(ü|u)hrerinnen$/i, 'Geschäftsführerin');
     for (const part of rest.split(/\s*(?:,|;|\bund\b|\band\b|&|\bet\b|\by\b|\ben\b)\s*/)) {
       const name = part.replace(/\s*\(.*\)$/, '').trim();
@@ -224,6 +289,14 @@ function legalNoticePeople(text: string): { name: string; title: string }[] {
     }
   }
   return out;
+}
+
+function firstWord(name: string): string {
+  return cleanName(name).split(' ')[0] ?? '';
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function findPeople($: CheerioAPI, pageText: string, structured: StructuredPerson[], country: CountryCode): PersonSighting[] {
@@ -250,7 +323,13 @@ export function findPeople($: CheerioAPI, pageText: string, structured: Structur
     const c = cardContacts($, hit.card, country);
     // A bio often follows the card as its own paragraph: <p><b>Name</b>, Title</p><p>bio</p>.
     const after = nextElement(hit.card);
-    if (after && !hits.some((o) => o.card === after || o.nameEl === after || isAncestor(after, o.nameEl))) c.bio += ` ${collapse(textOf(after))}`;
+    if (after && !hits.some((o) => o.card === after || o.nameEl === after || isAncestor(after, o.nameEl))) {
+      const text = collapse(textOf(after));
+      // A paragraph about someone else on the page ("Nils has an M.Sc. ...") is not this person's bio.
+      const own = firstWord(hit.name);
+      const aboutOther = hits.some((o) => o !== hit && firstWord(o.name) !== own && new RegExp(`\\b${escapeRe(firstWord(o.name))}\\b`).test(text));
+      if (!aboutOther || new RegExp(`\\b${escapeRe(own)}\\b`).test(text)) c.bio += ` ${text}`;
+    }
     out.push({ name: hit.name, title: hit.title, ...c, source: 'card', card: hit.card });
   }
   for (const p of legalNoticePeople(pageText)) {

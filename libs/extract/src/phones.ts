@@ -16,7 +16,7 @@ const CANDIDATE_RE = /(?:\+|\b00)?\(?\d[\d \u00a0\t().\/\u2013\u2011-]{4,24}\d(?
 const PHONE_WORDS =
   /(?:\btel\b|\btel\.|telefon|telephone|téléphone|\btél\b|telefoon|teléfono|\bphone\b|\bphones\b|\bfon\b|\bcall\b|\bmobil|\bmobile\b|\bcell\b|\bhandy\b|\bmóvil\b|\bportable\b|\bgsm\b|\bfax\b|telefax|\bhotline\b|\bwhatsapp\b|\bruf\b|\bt:|\bm:|\bp:|\bf:|☎|📞|\bring\b|\bdial\b|\bbel\b|\bllámanos\b|\bappelez\b)/gi;
 const NEGATIVE_WORDS =
-  /(?:\biban\b|\bbic\b|\bswift\b|\bvat\b|\bust\b|ust-?id|ustid|\bumsatzsteuer|steuer|st\.-?nr|\bhrb\b|\bhra\b|handelsregister|registergericht|amtsgericht|company\s*(?:no|number|reg)|registered\s+in|reg\.?\s*no|registration|\bsiret\b|\bsiren\b|\brcs\b|\btva\b|\bkvk\b|\bbtw\b|\bcif\b|\bnif\b|\babn\b|\bacn\b|\bein\b|\bgst\b|\buid\b|\bche-|invoice|rechnung|\border\b|bestell|auftrag|\bref\b|reference|ticket|\bcase\b|isbn|issn|\bdoi\b|\bzip\b|postcode|postal|\bplz\b|account|konto|\bblz\b|sort\s*code|routing|\bsku\b|art\.?-?nr|artikel|\bitem\b|serial|licen[cs]e|patent|charity|\brcn\b|\bchy\b|\bcharity\b|\bid\b|#|€|\$|£|\beur\b|\busd\b|\bgbp\b|\bchf\b|\baud\b|price|preis|prix|precio|kosten|total)/gi;
+  /(?:\biban\b|\bbic\b|\bswift\b|\bvat\b|\bust\b|ust-?id|ustid|\bumsatzsteuer|steuer|st\.-?nr|\bhrb\b|\bhra\b|handelsregister|registergericht|amtsgericht|company\s*(?:no|number|reg)|registered\s+in|reg\.?\s*no|registration|\bsiret\b|\bsiren\b|\brcs\b|\btva\b|\bkvk\b|\bbtw\b|\bcif\b|\bnif\b|\babn\b|\bacn\b|\bein\b|\bgst\b|\buid\b|\bche-|invoice|rechnung|\border\b|bestell|auftrag|\bref\b|reference|ticket|\bcase\b|isbn|issn|\bdoi\b|\bzip\b|postcode|postal|\bplz\b|account|konto|\bblz\b|sort\s*code|routing|\bsku\b|art\.?-?nr|artikel|\bitem\b|serial|licen[cs]e|patent|charity|\brcn\b|\bchy\b|\bcharity\b|\bid\b|#|€|\$|£|\beur\b|\busd\b|\bgbp\b|\bchf\b|\baud\b|price|preis|prix|precio|kosten|total|bankgiro|plusgiro|\bgiro\b|\borg\.?\s?nr|organisationsnummer|momsreg|\bcvr\b|\bregon\b|\bnip\b|\bkrs\b|\bpesel\b|\bcnpj\b|\bcpf\b|\bcep\b|\bcrea\b|\bcreci\b|matr[íi]cula|\bgstin\b|\bpan\b|\bcin\b|\buen\b|\bbn\b|p\.\s?iva|partita iva|codice fiscale|\bc\.f\.|\brea\b|\blot\b|part\s*no|drawing|\bmodel\b|〒|sygn)/gi;
 const CURRENCY_AFTER = /^\s*(?:€|\$|£|eur\b|usd\b|gbp\b|chf\b|,-|%)/i;
 const DATE_RE = /^\(?\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\)?$/;
 const YEAR_RANGE_RE = /^(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)?\d{2}$/;
@@ -38,6 +38,27 @@ function lastMatchEnd(re: RegExp, s: string): number {
   return end;
 }
 
+// Pages of one site repeat the same header and footer numbers; parsing is the costly part, so valid
+// results (and rejections) are memoised per region and raw string. Bounded: cleared when full.
+const PARSED = new Map<string, PhoneNumber | null>();
+const PARSED_MAX = 4096;
+
+/** Forgets memoised parses (benchmarks call it so that every round starts cold). */
+export function resetPhoneMemo(): void {
+  PARSED.clear();
+}
+
+function parseValid(raw: string, country: CountryCode): PhoneNumber | null {
+  const key = `${country}|${raw}`;
+  const hit = PARSED.get(key);
+  if (hit !== undefined) return hit;
+  const p = parsePhoneNumberFromString(raw, country);
+  const valid = p && p.isValid() ? p : null;
+  if (PARSED.size >= PARSED_MAX) PARSED.clear();
+  PARSED.set(key, valid);
+  return valid;
+}
+
 function finding(p: PhoneNumber, source: PhoneSource, fax: boolean): PhoneFinding {
   const t = p.getType();
   return {
@@ -54,9 +75,8 @@ export function parsePhone(raw: string, country: CountryCode, source: PhoneSourc
   if (!/\d/.test(cleaned) || cleaned.length > 40) return null;
   const digits = cleaned.replace(/\D/g, '');
   if (digits.length < 6 || digits.length > 17) return null;
-  const p = parsePhoneNumberFromString(cleaned, country);
-  if (!p || !p.isValid()) return null;
-  return finding(p, source, fax);
+  const p = parseValid(cleaned, country);
+  return p ? finding(p, source, fax) : null;
 }
 
 /**
@@ -86,8 +106,8 @@ export function phonesFromText(text: string, country: CountryCode): PhoneFinding
       const international = raw.startsWith('+') || raw.startsWith('00');
       // A bare run of 9+ digits with no separators is an id far more often than a phone number.
       if (!international && pos < 0 && /^\d{9,}$/.test(raw)) continue;
-      const p = parsePhoneNumberFromString(raw, country);
-      if (!p || !p.isValid()) continue;
+      const p = parseValid(raw, country);
+      if (!p) continue;
       const fax = pos >= 0 && /fax/i.test(pre.slice(Math.max(0, pos - 10), pos));
       out.push(finding(p, 'text', fax));
     }

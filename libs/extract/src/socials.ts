@@ -30,12 +30,15 @@ function platformOf(host: string): SocialPlatform | null {
 }
 
 const HANDLE_RE = /^[A-Za-z0-9_.-]{1,100}$/;
+const SOCIAL_HOST_HINT = /linkedin\.com|twitter\.com|x\.com|facebook\.com|fb\.com|instagram\.com|youtube\.com|github\.com|tiktok\.com/i;
 
 /**
  * Canonical profile URL for a link to a social platform, or null for anything that is not a
  * profile: share/intent/sharer links, posts, the platform's own pages.
  */
 export function classifySocialLink(href: string): SocialLink | null {
+  // Most links on a page point elsewhere: a substring test is far cheaper than parsing each URL.
+  if (!SOCIAL_HOST_HINT.test(href)) return null;
   let u: URL;
   try {
     u = new URL(href);

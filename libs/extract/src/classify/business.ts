@@ -75,6 +75,13 @@ for (const [type, words] of KEYWORDS) {
   }
 }
 
+// Prefixes bucketed by their first four letters: one map lookup per token instead of a scan of all prefixes.
+const PREFIX_BUCKETS = new Map<string, [string, BusinessType][]>();
+for (const entry of PREFIXES) {
+  const key = entry[0].slice(0, 4);
+  PREFIX_BUCKETS.set(key, [...(PREFIX_BUCKETS.get(key) ?? []), entry]);
+}
+
 function keywordCounts(text: string): Map<BusinessType, number> {
   const counts = new Map<BusinessType, number>();
   const tokens = text.toLowerCase().split(/[\s.,;:!?()[\]{}"/|]+/);
@@ -83,7 +90,10 @@ function keywordCounts(text: string): Map<BusinessType, number> {
     if (!t) continue;
     let type = BIGRAM_HEADS.has(t) && i + 1 < tokens.length ? WORDS.get(`${t} ${tokens[i + 1]}`) : undefined;
     type ??= WORDS.get(t);
-    if (!type && t.length >= 6) for (const [prefix, pt] of PREFIXES) if (t.startsWith(prefix)) { type = pt; break; }
+    if (!type && t.length >= 6) {
+      const bucket = PREFIX_BUCKETS.get(t.slice(0, 4));
+      if (bucket) for (const [prefix, pt] of bucket) if (t.startsWith(prefix)) { type = pt; break; }
+    }
     if (type) counts.set(type, (counts.get(type) ?? 0) + 1);
   }
   return counts;
