@@ -141,6 +141,19 @@ export class CrawlConfigError extends Error {
   }
 }
 
+/**
+ * The machine cannot render pages (render 'browser' without a usable Chromium at CHROMIUM_PATH).
+ * Not the task's fault: the shard should be retried, on a worker that has the browser.
+ */
+export class BrowserUnavailableError extends Error {
+  readonly code = 'browser_unavailable';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'BrowserUnavailableError';
+  }
+}
+
 export const CRAWL_DEFAULTS: Readonly<Omit<CrawlOptions, 'userAgent'>> = Object.freeze({
   maxPages: 100,
   maxDepth: 2,

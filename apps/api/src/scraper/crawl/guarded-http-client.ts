@@ -34,7 +34,8 @@ export class TransientFetchFailure extends Error {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const PAGE_TYPES = new Set(['text/html', 'application/xhtml+xml', 'application/xml', 'text/xml']);
+/** Content types crawled as pages. */
+export const PAGE_TYPES: ReadonlySet<string> = new Set(['text/html', 'application/xhtml+xml', 'application/xml', 'text/xml']);
 
 export interface GuardPolicyOptions {
   allowPrivateTargets: boolean;
@@ -56,7 +57,8 @@ export class GuardPolicy {
     this.guardedLookup = createGuardedLookup({ allowPrivate: options.allowPrivateTargets }) as unknown as LookupFunction;
   }
 
-  private isExempt(url: URL): boolean {
+  /** True when the address check is lifted for this URL (ALLOW_PRIVATE_TARGETS or an allowed private origin). */
+  isExempt(url: URL): boolean {
     return this.options.allowPrivateTargets || this.exempt.has(url.origin);
   }
 

@@ -1,5 +1,6 @@
 export { crawlShard } from './shard-crawler';
 export {
+  BrowserUnavailableError,
   CRAWL_CAPS,
   CRAWL_DEFAULTS,
   CrawlConfigError,

@@ -392,14 +392,14 @@ describe('crawlShard: sitemap', () => {
 });
 
 describe('crawlShard: input validation', () => {
-  it('refuses render browser with a clear error (no @crawlee/playwright in this build)', async () => {
+  it('refuses render browser on a machine without Chromium, before fetching anything', async () => {
     await expect(
       crawlShard(
         { taskId: 't', shardId: 's', platform: 'website', seeds: ['https://example.com/'], options: { render: 'browser' } },
         { isVisited: () => false, onPage: async () => {}, onPageFailed: async () => {}, onLog: () => {}, control: () => 'run' },
-        { allowPrivateTargets: false, chromiumPath: '/usr/bin/chromium' },
+        { allowPrivateTargets: false, chromiumPath: '/nonexistent/chromium' },
       ),
-    ).rejects.toMatchObject({ code: 'crawl_config_invalid', message: expect.stringContaining('browser') });
+    ).rejects.toMatchObject({ code: 'browser_unavailable', message: expect.stringContaining('CHROMIUM_PATH') });
   });
 
   it('refuses a directory shard without selectors', async () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { text as readText } from 'node:stream/consumers';
-import { CheerioCrawler, Configuration, Log, Logger, LogLevel, NonRetryableError, type CheerioCrawlingContext } from '@crawlee/cheerio';
+import { CheerioCrawler, Configuration, Log, Logger, LogLevel, NonRetryableError, type CheerioCrawlingContext, type Request as CrawlRequest } from '@crawlee/cheerio';
 import { load, type CheerioAPI } from 'cheerio';
 import {
   CRAWL_CAPS,
@@ -28,9 +28,19 @@ const MAX_SITEMAP_FILES = 25;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
 
-interface PageData extends Record<string, unknown> {
+export type { CrawlRequest };
+
+export interface PageData extends Record<string, unknown> {
   depth: number;
   key: string;
+}
+
+/** What the engine needs of a Crawlee crawler, HTTP or browser. */
+export interface ShardCrawler {
+  stop(message?: string): void;
+  addRequests(requests: Array<{ url: string; uniqueKey: string; userData: PageData }>): Promise<unknown>;
+  run(): Promise<unknown>;
+  teardown(): Promise<void>;
 }
 
 /** Thrown inside the crawler for a request that must not be fetched because the shard is halting. */
@@ -86,21 +96,23 @@ function classify(error: unknown): { kind: FailureKind; status?: number; message
 export async function crawlShard(input: ShardInput, hooks: ShardHooks, deps: CrawlDeps): Promise<ShardOutcome> {
   const startedAt = Date.now();
   const options: CrawlOptions = resolveCrawlOptions(input.options);
-  if (options.render === 'browser') {
-    throw new CrawlConfigError("render 'browser' is not supported by this build: @crawlee/playwright is not installed");
-  }
   if (input.platform === 'directory' && (!input.selectors?.item || !input.selectors.fields)) throw new CrawlConfigError('the directory platform needs selectors {item, fields, next?}');
   if (!['website', 'directory', 'sitemap'].includes(input.platform)) throw new CrawlConfigError(`unknown platform ${String(input.platform)}`);
   if (input.seeds.length === 0 || input.seeds.length > MAX_SEEDS) throw new CrawlConfigError(`a shard needs 1..${MAX_SEEDS} seeds`);
+  // The browser modules (Playwright, Crawlee's browser pool) load only for render 'browser'.
+  const browser = options.render === 'browser' ? await import('./browser-crawler.js') : null;
+  if (browser) await browser.assertChromiumAvailable(deps.chromiumPath);
 
   const userAgent = options.userAgent ?? buildUserAgent();
   const token = robotsToken(userAgent);
   const halt = new AbortController();
+  // Any halt, pause included (the browser closes its open tabs on it; their pages stay pending).
+  const halting = new AbortController();
   const policy = new GuardPolicy({ allowPrivateTargets: deps.allowPrivateTargets, allowedPrivateOrigins: deps.allowedPrivateOrigins, resolver: deps.resolver });
 
   let reason: ShardReason | null = null;
   let hookError: unknown = null;
-  let crawler: ParseOnceCheerioCrawler | null = null;
+  let crawler: ShardCrawler | null = null;
   let fetched = 0;
   let failed = 0;
   let skipped = 0;
@@ -112,6 +124,7 @@ export async function crawlShard(input: ShardInput, hooks: ShardHooks, deps: Cra
     if (reason) return;
     reason = why;
     crawler?.stop(`shard ${why}`);
+    halting.abort();
     // Pause lets in-flight requests finish; stop and time-out cut them off.
     if (why === 'stopped' || why === 'timed_out') halt.abort();
   };
@@ -177,13 +190,15 @@ export async function crawlShard(input: ShardInput, hooks: ShardHooks, deps: Cra
     timeoutMs: options.requestTimeoutMs,
     signal: halt.signal,
     maxSockets: options.concurrency,
-    beforeRedirect: async (next) => {
-      if (options.sameDomain && !filter.isSameSite(next)) throw new FetchFailure('off_site_redirect', `redirect to ${next.origin} leaves the site`);
-      const rules = await robotsFor(next);
-      if (rules.source === 'blocked') throw new FetchFailure('ssrf_blocked', `redirect to ${next.origin} refused`);
-      if (!rules.isAllowed(next.href)) throw new FetchFailure('blocked_by_robots', `redirect to ${next.href} is disallowed by robots.txt`);
-    },
+    beforeRedirect: (next) => checkRedirect(next),
   });
+  // A redirect hop that already passed the SSRF check: it must stay on the site and be allowed by robots.txt.
+  async function checkRedirect(next: URL): Promise<void> {
+    if (options.sameDomain && !filter.isSameSite(next)) throw new FetchFailure('off_site_redirect', `redirect to ${next.origin} leaves the site`);
+    const rules = await robotsFor(next);
+    if (rules.source === 'blocked') throw new FetchFailure('ssrf_blocked', `redirect to ${next.origin} refused`);
+    if (!rules.isAllowed(next.href)) throw new FetchFailure('blocked_by_robots', `redirect to ${next.href} is disallowed by robots.txt`);
+  }
 
   // Politeness: request starts to the host are spaced by the larger of delayMs and crawl-delay.
   let delayMs = options.delayMs;
@@ -299,111 +314,136 @@ export async function crawlShard(input: ShardInput, hooks: ShardHooks, deps: Cra
     if (isHalted() || firstRequests.length === 0) return finish();
 
     const config = new Configuration({ persistStorage: false, purgeOnStart: false, systemInfoIntervalMillis: 5_000 });
-    crawler = new ParseOnceCheerioCrawler(
-      {
-        httpClient: client,
-        log: new Log({ level: LogLevel.WARNING, logger: new HookLogger(hooks.onLog) }),
-        useSessionPool: false,
-        persistCookiesPerSession: false,
-        retryOnBlocked: false,
-        respectRobotsTxtFile: false,
-        maxRequestRetries: options.maxRetries,
-        minConcurrency: options.concurrency,
-        maxConcurrency: options.concurrency,
-        navigationTimeoutSecs: options.requestTimeoutMs / 1000 + 1,
-        requestHandlerTimeoutSecs: 300 + Math.ceil((options.concurrency * delayMs) / 1000),
-        statusMessageLoggingInterval: 24 * 3600,
-        autoscaledPoolOptions: { maybeRunIntervalSecs: 0.05, loggingIntervalSecs: null },
-        statisticsOptions: { saveErrorSnapshots: false, logIntervalSecs: 24 * 3600 },
-        preNavigationHooks: [
-          async ({ request }) => {
-            if (isHalted()) throw new HaltedError();
-            if (!(await takeBudget())) {
-              if (!isHalted()) {
-                budgetRefused = true;
-                crawler?.stop('budget exhausted');
-              }
-              throw new HaltedError();
+    const concurrency = browser ? Math.min(options.concurrency, browser.BROWSER_MAX_CONCURRENCY) : options.concurrency;
+    // What both crawlers share: retries, politeness, budget and halting, reporting.
+    const shared = {
+      log: new Log({ level: LogLevel.WARNING, logger: new HookLogger(hooks.onLog) }),
+      useSessionPool: false,
+      persistCookiesPerSession: false,
+      retryOnBlocked: false,
+      respectRobotsTxtFile: false,
+      maxRequestRetries: options.maxRetries,
+      minConcurrency: concurrency,
+      maxConcurrency: concurrency,
+      navigationTimeoutSecs: options.requestTimeoutMs / 1000 + 1,
+      requestHandlerTimeoutSecs: 300 + Math.ceil((concurrency * delayMs) / 1000),
+      statusMessageLoggingInterval: 24 * 3600,
+      autoscaledPoolOptions: { maybeRunIntervalSecs: 0.05, loggingIntervalSecs: null },
+      statisticsOptions: { saveErrorSnapshots: false, logIntervalSecs: 24 * 3600 },
+      preNavigationHooks: [
+        async ({ request }: { request: CrawlRequest }) => {
+          if (isHalted()) throw new HaltedError();
+          if (!(await takeBudget())) {
+            if (!isHalted()) {
+              budgetRefused = true;
+              crawler?.stop('budget exhausted');
             }
-            await waitForSlot();
-            if (isHalted()) {
-              inFlight--;
-              throw new HaltedError();
-            }
-            request.userData.started = true;
-          },
-        ],
-        requestHandler: async (context) => {
-          const { request } = context;
-          const data = request.userData as PageData;
-          const finalUrl = request.loadedUrl ?? request.url;
-          let processed;
-          try {
-            processed = processPage({
-              platform: input.platform,
-              url: finalUrl,
-              $: context.$ as unknown as CheerioAPI,
-              selectors: input.selectors,
-              context: input.extractContext,
-              wantLinks: input.platform === 'website' && data.depth < options.maxDepth,
-            });
-          } catch (error) {
-            release(request);
-            await reportFailure(request.url, data.key, data.depth, 'processing_error', (error as Error).message, context.response.statusCode, request.retryCount + 1);
-            return;
+            throw new HaltedError();
           }
-          const discovered: FrontierEntry[] = [];
-          const next = await toRequests(
-            processed.links.map((url) => ({ url, depth: data.depth + 1 })),
-            true,
-          );
-          for (const r of next) discovered.push({ url: r.url, depth: r.userData.depth });
-          if (next.length && !reason) await crawler!.addRequests(next);
-          release(request);
-          done.add(data.key);
-          fetched++;
-          await callHook(() =>
-            hooks.onPage({
-              url: request.url,
-              urlKey: data.key,
-              finalUrl,
-              depth: data.depth,
-              status: context.response.statusCode ?? 200,
-              fetchedAt: new Date(),
-              bytes: Buffer.byteLength(context.body as string),
-              findings: processed.findings,
-              records: processed.records,
-              nextUrl: processed.nextUrl,
-              discovered,
-            }),
-          );
-        },
-        errorHandler: async ({ request }, error) => {
-          release(request);
-          if (reason) {
-            request.noRetry = true;
-            return;
+          await waitForSlot();
+          if (isHalted()) {
+            inFlight--;
+            throw new HaltedError();
           }
-          const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** request.retryCount);
-          hooks.onLog('warn', `retrying ${request.url} in ${wait} ms: ${error.message}`);
-          const until = Date.now() + wait;
-          while (Date.now() < until && !isHalted()) await sleep(Math.min(CONTROL_POLL_MS, until - Date.now()));
-          if (reason) request.noRetry = true;
+          request.userData.started = true;
         },
-        failedRequestHandler: async ({ request }, error) => {
-          release(request);
-          if (error instanceof HaltedError) return;
-          // A request cut off by stop/time-out is not a failed page: it stays pending for a later run.
-          if (halt.signal.aborted && !(error instanceof FetchFailure)) return;
-          const data = request.userData as PageData;
-          const { kind, status, message } = classify(error);
-          await reportFailure(request.url, data.key, data.depth, kind, message, status, request.retryCount + 1);
-        },
+      ],
+      errorHandler: async ({ request }: { request: CrawlRequest }, error: Error) => {
+        release(request);
+        if (reason) {
+          request.noRetry = true;
+          return;
+        }
+        const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** request.retryCount);
+        hooks.onLog('warn', `retrying ${request.url} in ${wait} ms: ${error.message}`);
+        const until = Date.now() + wait;
+        while (Date.now() < until && !isHalted()) await sleep(Math.min(CONTROL_POLL_MS, until - Date.now()));
+        if (reason) request.noRetry = true;
       },
-      config,
-    );
-    await crawler.addRequests(firstRequests);
-    if (!isHalted()) await crawler.run();
+      failedRequestHandler: async ({ request }: { request: CrawlRequest }, error: Error) => {
+        release(request);
+        if (error instanceof HaltedError) return;
+        // A request cut off by stop/time-out (any halt for a render) is not a failed page: it stays pending for a later run.
+        if ((halt.signal.aborted || (browser && halting.signal.aborted)) && !(error instanceof FetchFailure)) return;
+        const data = request.userData as PageData;
+        const { kind, status, message } = classify(error);
+        await reportFailure(request.url, data.key, data.depth, kind, message, status, request.retryCount + 1);
+      },
+    };
+    // One fetched (or rendered) document: extraction, new links, the onPage hook.
+    const onDocument = async (request: CrawlRequest, $: CheerioAPI, status: number, bytes: number): Promise<void> => {
+      const data = request.userData as PageData;
+      const finalUrl = request.loadedUrl ?? request.url;
+      let processed;
+      try {
+        processed = processPage({
+          platform: input.platform,
+          url: finalUrl,
+          $,
+          selectors: input.selectors,
+          context: input.extractContext,
+          wantLinks: input.platform === 'website' && data.depth < options.maxDepth,
+        });
+      } catch (error) {
+        release(request);
+        await reportFailure(request.url, data.key, data.depth, 'processing_error', (error as Error).message, status, request.retryCount + 1);
+        return;
+      }
+      const discovered: FrontierEntry[] = [];
+      const next = await toRequests(
+        processed.links.map((url) => ({ url, depth: data.depth + 1 })),
+        true,
+      );
+      for (const r of next) discovered.push({ url: r.url, depth: r.userData.depth });
+      if (next.length && !reason) await crawler!.addRequests(next);
+      release(request);
+      done.add(data.key);
+      fetched++;
+      await callHook(() =>
+        hooks.onPage({
+          url: request.url,
+          urlKey: data.key,
+          finalUrl,
+          depth: data.depth,
+          status,
+          fetchedAt: new Date(),
+          bytes,
+          findings: processed.findings,
+          records: processed.records,
+          nextUrl: processed.nextUrl,
+          discovered,
+        }),
+      );
+    };
+
+    const created: ShardCrawler = browser
+      ? await browser.createBrowserCrawler(
+          {
+            shared,
+            onDocument,
+            chromiumPath: deps.chromiumPath,
+            userAgent,
+            policy,
+            halting: halting.signal,
+            requestTimeoutMs: options.requestTimeoutMs,
+            maxBodyBytes: options.maxBodyBytes,
+            checkRedirect,
+            onLog: hooks.onLog,
+          },
+          config,
+        )
+      : new ParseOnceCheerioCrawler(
+          {
+            ...shared,
+            httpClient: client,
+            requestHandler: async (context) =>
+              onDocument(context.request, context.$ as unknown as CheerioAPI, context.response.statusCode ?? 200, Buffer.byteLength(context.body as string)),
+          },
+          config,
+        );
+    crawler = created;
+    await created.addRequests(firstRequests);
+    if (!isHalted()) await created.run();
     return finish();
   } finally {
     // finish() is idempotent for the timers and the agents; called here too for the error paths.
