@@ -31,6 +31,8 @@ export class Foundation1795219200000 implements MigrationInterface {
         SELECT c.hits, c.window_ends_at, c.blocked_until
           INTO v_hits, v_window_ends_at, v_blocked_until
           FROM rate_limit_counter c WHERE c.key = p_key FOR UPDATE;
+        -- Read the clock again once the row is ours: waiting for the lock must not shorten windows.
+        v_now := clock_timestamp();
 
         IF v_blocked_until IS NULL OR v_blocked_until <= v_now THEN
           IF v_blocked_until IS NOT NULL OR v_window_ends_at <= v_now THEN

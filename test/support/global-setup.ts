@@ -5,6 +5,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     databaseAdminUrl: string;
     templateDatabase: string;
+    runtimeRolePassword: string;
   }
 }
 
@@ -17,6 +18,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const postgres = await shared.__leadforgePostgres;
   project.provide('databaseAdminUrl', postgres.adminUrl);
   project.provide('templateDatabase', postgres.templateDatabase);
+  project.provide('runtimeRolePassword', postgres.runtimeRolePassword);
   return async () => {
     shared.__leadforgePostgresUsers = (shared.__leadforgePostgresUsers ?? 1) - 1;
     if (shared.__leadforgePostgresUsers === 0) {

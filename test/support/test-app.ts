@@ -6,13 +6,16 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { createApp } from '../../apps/api/src/app.factory';
 import { loadAppConfig, type AppConfig } from '../../apps/api/src/common/config/app-config';
-import { createTestDatabase } from './test-postgres';
+import { createTestDatabase, runtimeUrl } from './test-postgres';
 
 export interface TestApp {
   app: NestFastifyApplication;
   baseUrl: string;
   config: AppConfig;
+  /** The runtime role's URL (what the app uses). */
   databaseUrl: string;
+  /** The owner's URL of the same database (migrations, test inspection beyond RLS). */
+  databaseOwnerUrl: string;
   close(): Promise<void>;
 }
 
@@ -27,7 +30,8 @@ export async function startTestApp(env: Record<string, string> = {}, extraModule
   const dataDir = await mkdtemp(join(tmpdir(), 'leadforge-test-data-'));
   const config = loadAppConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: database.url,
+    DATABASE_URL: runtimeUrl(database.url, inject('runtimeRolePassword')),
+    DATABASE_MIGRATION_URL: database.url,
     DATA_DIR: dataDir,
     ALLOW_PRIVATE_TARGETS: 'true',
     LOG_LEVEL: 'silent',
@@ -43,7 +47,8 @@ export async function startTestApp(env: Record<string, string> = {}, extraModule
     app,
     baseUrl: `http://127.0.0.1:${port}`,
     config,
-    databaseUrl: database.url,
+    databaseUrl: config.databaseUrl!,
+    databaseOwnerUrl: database.url,
     close: async () => {
       await app.close();
       await database.drop();

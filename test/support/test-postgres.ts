@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { PgBoss } from 'pg-boss';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../apps/api/src/database/embedded-postgres';
 import { runMigrations } from '../../apps/api/src/database/migrator';
+import { ensureRuntimeRole, RUNTIME_LOGIN_ROLE } from '../../apps/api/src/database/runtime-role';
 import { QUEUE_SCHEMA } from '../../apps/api/src/queue/queue.service';
 
 export interface TestPostgres {
@@ -13,12 +14,22 @@ export interface TestPostgres {
   adminUrl: string;
   /** Migrated database that every test database is cloned from. */
   templateDatabase: string;
+  /** Password of the app's runtime login role (not superuser, not owner, no BYPASSRLS). */
+  runtimeRolePassword: string;
   stop(): Promise<void>;
 }
 
 export function databaseUrl(adminUrl: string, database: string): string {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** The same database reached as the application's runtime role, as the app connects in production. */
+export function runtimeUrl(databaseAdminUrl: string, runtimeRolePassword: string): string {
+  const url = new URL(databaseAdminUrl);
+  url.username = RUNTIME_LOGIN_ROLE;
+  url.password = encodeURIComponent(runtimeRolePassword);
   return url.toString();
 }
 
@@ -52,13 +63,17 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${templateDatabase}`));
   const templateUrl = databaseUrl(adminUrl, templateDatabase);
   await runMigrations(templateUrl);
-  const boss = new PgBoss({ connectionString: templateUrl, schema: QUEUE_SCHEMA, supervise: false, schedule: false });
+  // The queue schema belongs to the runtime role, as when the app creates it at its first start.
+  const runtimeRolePassword = randomBytes(16).toString('hex');
+  const templateRuntimeUrl = await ensureRuntimeRole({ adminUrl: templateUrl, password: runtimeRolePassword });
+  const boss = new PgBoss({ connectionString: templateRuntimeUrl, schema: QUEUE_SCHEMA, supervise: false, schedule: false });
   await boss.start();
   await boss.stop({ graceful: false, close: true });
 
   return {
     adminUrl,
     templateDatabase,
+    runtimeRolePassword,
     stop: async () => {
       await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${templateDatabase} WITH (FORCE)`)).catch(() => undefined);
       await embedded?.stop();

@@ -1,6 +1,9 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './common/config/app-config';
 import { ConfigModule } from './common/config/config.module';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
@@ -8,6 +11,8 @@ import { buildLoggerOptions } from './common/logging/logger.options';
 import { ThrottlingModule } from './common/throttling/throttling.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MailModule } from './mail/mail.module';
+import { OrgsModule } from './orgs/orgs.module';
 import { QueueModule } from './queue/queue.module';
 
 /** The HTTP API (and, when `WORKERS_IN_PROCESS`, the workers too). */
@@ -24,6 +29,11 @@ export class AppModule {
         QueueModule.forRoot({ runWorkers: config.workersInProcess }),
         ThrottlingModule,
         HealthModule,
+        AuditModule,
+        MailModule,
+        AuthModule,
+        OrgsModule,
+        ApiKeysModule,
         ...extraModules,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const log = pino({ level: config.logLevel, base: { context: 'Worker' } });
-  await runMigrations(config.databaseUrl);
+  await runMigrations(config.databaseMigrationUrl ?? config.databaseUrl);
 
   const app = await NestFactory.createApplicationContext(AppModule.forRoot({ ...config, workersInProcess: true }), { bufferLogs: true });
   app.useLogger(app.get(Logger));

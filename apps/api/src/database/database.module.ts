@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../common/config/app-config';
 import { APP_CONFIG } from '../common/config/config.module';
 import { buildDataSourceOptions } from './data-source-options';
+import { TenantDatabase } from './tenant-database';
 
 @Global()
 @Module({
@@ -19,5 +20,7 @@ import { buildDataSourceOptions } from './data-source-options';
       },
     }),
   ],
+  providers: [TenantDatabase],
+  exports: [TenantDatabase],
 })
 export class DatabaseModule {}

@@ -14,6 +14,11 @@ export interface AppConfig {
   publicUrl: string;
   /** Unset means: start embedded PostgreSQL in `${dataDir}/pg`; main.ts then fills it in. */
   databaseUrl: string | undefined;
+  /**
+   * Owner role that runs migrations (DATABASE_MIGRATION_URL). Unset means DATABASE_URL migrates too;
+   * in embedded mode main.ts fills in the cluster's superuser.
+   */
+  databaseMigrationUrl: string | undefined;
   /** True when the database is the embedded cluster started by this process. */
   embeddedDatabase: boolean;
   databasePoolSize: number;
@@ -84,6 +89,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       HOST: str({ default: '0.0.0.0' }),
       PUBLIC_URL: url({ default: undefined }),
       DATABASE_URL: postgresUrl({ default: undefined }),
+      DATABASE_MIGRATION_URL: postgresUrl({ default: undefined }),
       DATABASE_POOL_SIZE: num({ default: 10 }),
       DATA_DIR: str({ default: './.data' }),
       MAIL_URL: url({ default: undefined }),
@@ -117,6 +123,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = resolve(raw.DATA_DIR);
 
   if (raw.DATABASE_POOL_SIZE < 1 || raw.DATABASE_POOL_SIZE > 200) problems.push('DATABASE_POOL_SIZE: must be between 1 and 200');
+  if (raw.DATABASE_MIGRATION_URL && !raw.DATABASE_URL) problems.push('DATABASE_MIGRATION_URL: needs DATABASE_URL (the runtime role) as well');
   if (raw.DEFAULT_CREDITS < 0) problems.push('DEFAULT_CREDITS: must not be negative');
   if (isProduction) {
     for (const name of ['JWT_SECRET', 'ENCRYPTION_KEY', 'DATABASE_URL'] as const) {
@@ -136,6 +143,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: raw.HOST,
     publicUrl: (raw.PUBLIC_URL ?? `http://localhost:${listenPort}`).replace(/\/+$/, ''),
     databaseUrl: raw.DATABASE_URL,
+    databaseMigrationUrl: raw.DATABASE_MIGRATION_URL,
     embeddedDatabase: false,
     databasePoolSize: raw.DATABASE_POOL_SIZE,
     dataDir,

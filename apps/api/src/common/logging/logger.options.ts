@@ -39,5 +39,7 @@ export function buildLoggerOptions(config: AppConfig): Params {
       quietReqLogger: true,
     },
     forRoutes: ['{*path}'],
+    // Fields the AuthGuard assigns (userId, orgId) also reach the "request completed" line.
+    assignResponse: true,
   };
 }

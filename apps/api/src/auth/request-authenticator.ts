@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { ApiKeysRepository } from '../api-keys/api-keys.repository';
+import type { AuthContext } from '../common/auth/auth-context';
+import { invalidApiKey, invalidToken } from '../common/auth/auth-errors';
+import { Authenticator } from '../common/auth/authenticator';
+import { TenantDatabase } from '../database/tenant-database';
+import type { OrgRole } from '../orgs/membership.entity';
+import { AccessTokenService } from './access-token.service';
+
+export const API_KEY_PATTERN = /^lf_[A-Za-z0-9_-]{43}$/;
+
+/** Resolves credentials on every request, so revocations and role changes apply at once. */
+@Injectable()
+export class RequestAuthenticator extends Authenticator {
+  constructor(
+    private readonly tokens: AccessTokenService,
+    private readonly tenant: TenantDatabase,
+    private readonly apiKeys: ApiKeysRepository,
+  ) {
+    super();
+  }
+
+  async authenticateAccessToken(token: string): Promise<AuthContext> {
+    const claims = await this.tokens.verify(token);
+    if (!claims) throw invalidToken();
+    const row = await this.tenant.run({ orgId: claims.org, userId: claims.sub }, async (db) => {
+      const rows = (await db.query(
+        `SELECT u.is_platform_admin, m.role, s.revoked_at IS NULL AND s.expires_at > now() AS live,
+                s.last_used_at < now() - interval '5 minutes' AS stale
+           FROM auth_session s
+           JOIN user_account u ON u.id = s.user_id
+           LEFT JOIN membership m ON m.org_id = $3 AND m.user_id = u.id
+          WHERE s.id = $1 AND s.user_id = $2`,
+        [claims.sid, claims.sub, claims.org],
+      )) as Array<{ is_platform_admin: boolean; role: OrgRole | null; live: boolean; stale: boolean }>;
+      const found = rows[0];
+      if (found?.live && found.stale) await db.query('UPDATE auth_session SET last_used_at = now() WHERE id = $1', [claims.sid]);
+      return found;
+    });
+    if (!row?.live) throw invalidToken('The session of this access token has ended; sign in again.');
+    if (!row.role) throw invalidToken('You are no longer a member of the organization of this access token; refresh the session.');
+    return {
+      via: 'jwt',
+      userId: claims.sub,
+      orgId: claims.org,
+      role: row.role,
+      sessionId: claims.sid,
+      apiKeyId: null,
+      isPlatformAdmin: row.is_platform_admin,
+    };
+  }
+
+  async authenticateApiKey(key: string): Promise<AuthContext> {
+    if (!API_KEY_PATTERN.test(key)) throw invalidApiKey();
+    const found = await this.apiKeys.authenticate(key);
+    if (!found) throw invalidApiKey();
+    return { via: 'apiKey', userId: null, orgId: found.orgId, role: 'member', sessionId: null, apiKeyId: found.id, isPlatformAdmin: false };
+  }
+}
