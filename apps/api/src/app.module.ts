@@ -4,16 +4,20 @@ import { LoggerModule } from 'nestjs-pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { BillingModule } from './billing/billing.module';
 import type { AppConfig } from './common/config/app-config';
 import { ConfigModule } from './common/config/config.module';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { buildLoggerOptions } from './common/logging/logger.options';
 import { ThrottlingModule } from './common/throttling/throttling.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { LeadsModule } from './leads/leads.module';
 import { MailModule } from './mail/mail.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { QueueModule } from './queue/queue.module';
+import { ScraperModule } from './scraper/scraper.module';
 
 /** The HTTP API (and, when `WORKERS_IN_PROCESS`, the workers too). */
 @Module({})
@@ -34,6 +38,10 @@ export class AppModule {
         AuthModule,
         OrgsModule,
         ApiKeysModule,
+        IdempotencyModule,
+        BillingModule,
+        ScraperModule,
+        LeadsModule,
         ...extraModules,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

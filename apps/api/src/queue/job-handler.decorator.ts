@@ -9,11 +9,15 @@ export interface JobHandlerOptions {
   schedule?: string;
   /** Jobs fetched per poll and handled concurrently by one process. */
   batchSize?: number;
+  /** Jobs of this queue one process handles at the same time. */
+  localConcurrency?: number;
   pollingIntervalSeconds?: number;
   retryLimit?: number;
   retryDelaySeconds?: number;
   retryBackoff?: boolean;
   expireInSeconds?: number;
+  /** With a heartbeat, a job whose worker died is retried after about this long, not after expireInSeconds. */
+  heartbeatSeconds?: number;
 }
 
 /**

@@ -64,12 +64,13 @@ export class QueueExplorer implements OnApplicationBootstrap {
         retryDelay: options.retryDelaySeconds ?? 5,
         retryBackoff: options.retryBackoff ?? true,
         expireInSeconds: options.expireInSeconds ?? 15 * 60,
+        ...(options.heartbeatSeconds ? { heartbeatSeconds: options.heartbeatSeconds } : {}),
       });
       if (options.schedule) await boss.schedule(options.queue, options.schedule, {}, { tz: 'UTC' });
       if (!this.options.runWorkers) continue;
       await boss.work(
         options.queue,
-        { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+        { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, localConcurrency: options.localConcurrency ?? 1 },
         async (jobs: Job<object>[]) => {
           for (const job of jobs) {
             try {

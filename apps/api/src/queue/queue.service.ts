@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { PgBoss, type SendOptions } from 'pg-boss';
+import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../common/config/app-config';
 import { InjectConfig } from '../common/config/config.module';
 
@@ -22,6 +23,8 @@ export class QueueService implements OnApplicationShutdown {
       schema: QUEUE_SCHEMA,
       application_name: 'leadforge-queue',
       max: 4,
+      // Jobs of dead workers (missed heartbeats) are noticed within seconds, not a minute.
+      monitorIntervalSeconds: 5,
     });
     this.boss.on('error', (error) => this.logger.error({ err: error }, 'queue error'));
   }
@@ -48,6 +51,16 @@ export class QueueService implements OnApplicationShutdown {
 
   async send<T extends object>(queue: string, data: T, options: SendOptions = {}): Promise<string | null> {
     return this.boss.send(queue, data, options);
+  }
+
+  /** Sends inside the caller's transaction: the job exists exactly when the transaction commits. */
+  async sendInTransaction<T extends object>(db: EntityManager, queue: string, data: T, options: SendOptions = {}): Promise<string | null> {
+    const runner = db.queryRunner;
+    if (!runner?.isTransactionActive) throw new Error('sendInTransaction needs a transaction');
+    return this.boss.send(queue, data, {
+      ...options,
+      db: { executeSql: async (text: string, values?: unknown[]) => ({ rows: (await runner.query(text, values, true)).records as unknown[] }) },
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,0 +1,144 @@
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, problemOf, type Session } from '../support/api-client';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * Org isolation: a caller of org A gets 404 for every id of org B, through every endpoint that
+ * takes an id. The caller is A's owner, who holds every org right, so a 404 can only come from
+ * tenant scoping (a plain member meets the role check, a 403 for any id, before any lookup).
+ *
+ * Adding an endpoint with an id? Create the org-B resource in `createOrgB`, add its id to
+ * `OrgB`, and add a row to ENDPOINTS_TAKING_AN_ID. The last test fails while an id-taking
+ * operation of the OpenAPI document has no row here.
+ */
+interface OrgB {
+  ownerId: string;
+  memberId: string;
+  sessionId: string;
+  invitationId: string;
+  apiKeyId: string;
+  taskId: string;
+}
+
+interface Row {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** As in the OpenAPI document. */
+  path: string;
+  params: (b: OrgB) => Record<string, string>;
+  body?: unknown;
+}
+
+const ENDPOINTS_TAKING_AN_ID: Row[] = [
+  { method: 'DELETE', path: '/api/v1/auth/sessions/{id}', params: (b) => ({ id: b.sessionId }) },
+  { method: 'PATCH', path: '/api/v1/orgs/current/members/{userId}', params: (b) => ({ userId: b.memberId }), body: { role: 'admin' } },
+  { method: 'PATCH', path: '/api/v1/orgs/current/members/{userId}', params: (b) => ({ userId: b.ownerId }), body: { role: 'member' } },
+  { method: 'DELETE', path: '/api/v1/orgs/current/members/{userId}', params: (b) => ({ userId: b.memberId }) },
+  { method: 'DELETE', path: '/api/v1/orgs/current/members/{userId}', params: (b) => ({ userId: b.ownerId }) },
+  { method: 'DELETE', path: '/api/v1/orgs/current/invitations/{id}', params: (b) => ({ id: b.invitationId }) },
+  { method: 'DELETE', path: '/api/v1/api-keys/{id}', params: (b) => ({ id: b.apiKeyId }) },
+  { method: 'GET', path: '/api/v1/scraper/status/{taskId}', params: (b) => ({ taskId: b.taskId }) },
+  { method: 'POST', path: '/api/v1/scraper/stop/{taskId}', params: (b) => ({ taskId: b.taskId }) },
+  { method: 'POST', path: '/api/v1/scraper/pause/{taskId}', params: (b) => ({ taskId: b.taskId }) },
+  { method: 'POST', path: '/api/v1/scraper/resume/{taskId}', params: (b) => ({ taskId: b.taskId }) },
+  { method: 'GET', path: '/api/v1/tasks/{id}', params: (b) => ({ id: b.taskId }) },
+  { method: 'GET', path: '/api/v1/tasks/{id}/events', params: (b) => ({ id: b.taskId }) },
+];
+
+/** Operations with a path parameter that is not the id of an org's resource, and why. */
+const NOT_ORG_RESOURCES: Array<{ method: string; path: string; reason: string }> = [];
+
+let testApp: TestApp;
+let api: ApiClient;
+let ownerA: Session;
+let orgB: OrgB;
+let ownerB: Session;
+
+const sessionIdOf = (session: Session): string => (JSON.parse(Buffer.from(session.accessToken.split('.')[1]!, 'base64url').toString('utf8')) as { sid: string }).sid;
+
+async function createOrgB(): Promise<OrgB> {
+  await api.register('owner@org-b.test', 'Bea Owner', 'Org B');
+  ownerB = await api.login('owner@org-b.test');
+  const invitation = await api.json<{ id: string }>('POST', 'orgs/current/invitations', 201, { token: ownerB.accessToken, body: { email: 'invitee@org-b.test', role: 'member' } });
+  const apiKey = await api.json<{ id: string }>('POST', 'api-keys', 201, { token: ownerB.accessToken, body: { name: 'B key' } });
+  const { task } = await api.json<{ task: { id: string } }>('POST', 'scraper/start', 202, {
+    token: ownerB.accessToken,
+    body: { platform: 'website', seeds: ['https://org-b-task.invalid/'], options: { maxPages: 1 } },
+  });
+  const member = await api.register('member@org-b.test', 'Ben Member');
+  // Joined directly in the database: the invitation flow has its own tests (identity-orgs).
+  const database = new Client({ connectionString: testApp.databaseOwnerUrl });
+  await database.connect();
+  try {
+    await database.query(`INSERT INTO membership (org_id, user_id, role) VALUES ($1, $2, 'member')`, [ownerB.user.organization.id, member.user.id]);
+  } finally {
+    await database.end();
+  }
+  return { ownerId: ownerB.user.id, memberId: member.user.id, sessionId: sessionIdOf(ownerB), invitationId: invitation.id, apiKeyId: apiKey.id, taskId: task.id };
+}
+
+beforeAll(async () => {
+  testApp = await startTestApp();
+  api = new ApiClient(testApp.baseUrl);
+  await api.register('owner@org-a.test', 'Abe Owner', 'Org A');
+  ownerA = await api.login('owner@org-a.test');
+  orgB = await createOrgB();
+});
+
+afterAll(async () => {
+  await testApp?.close();
+});
+
+const fill = (path: string, params: Record<string, string>): string =>
+  path.replace(/^\/api\/v1\//, '').replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (!value) throw new Error(`no value for {${name}} in ${path}`);
+    return encodeURIComponent(value);
+  });
+
+describe('org isolation', () => {
+  const label = (row: Row): string => `${row.method} ${row.path} ${row.body ? JSON.stringify(row.body) : ''}`;
+  it.each(ENDPOINTS_TAKING_AN_ID.map((row, index) => [`#${index + 1} ${label(row)}`, row] as const))(
+    '%s answers 404 for an id of another org',
+    async (_, row) => {
+      const response = await api.request(row.method, fill(row.path, row.params(orgB)), { token: ownerA.accessToken, body: row.body });
+      expect(response.status).toBe(404);
+      const problem = await problemOf(response);
+      expect(problem.code).toBe('not_found');
+    },
+  );
+
+  it('left every resource of org B as it was', async () => {
+    const members = await api.json<{ items: Array<{ userId: string; role: string }> }>('GET', 'orgs/current/members', 200, { token: ownerB.accessToken });
+    expect(members.items.map((member) => `${member.userId}:${member.role}`).sort()).toEqual([`${orgB.ownerId}:owner`, `${orgB.memberId}:member`].sort());
+    const invitations = await api.json<{ items: Array<{ id: string }> }>('GET', 'orgs/current/invitations', 200, { token: ownerB.accessToken });
+    expect(invitations.items.map((invitation) => invitation.id)).toContain(orgB.invitationId);
+    const keys = await api.json<{ items: Array<{ id: string }> }>('GET', 'api-keys', 200, { token: ownerB.accessToken });
+    expect(keys.items.map((key) => key.id)).toEqual([orgB.apiKeyId]);
+    await api.json('GET', 'auth/me', 200, { token: ownerB.accessToken });
+  });
+
+  it('lists only the caller’s own org everywhere', async () => {
+    const members = await api.json<{ items: Array<{ userId: string }> }>('GET', 'orgs/current/members', 200, { token: ownerA.accessToken });
+    expect(members.items.map((member) => member.userId)).toEqual([ownerA.user.id]);
+    expect((await api.json<{ items: unknown[] }>('GET', 'orgs/current/invitations', 200, { token: ownerA.accessToken })).items).toEqual([]);
+    expect((await api.json<{ items: unknown[] }>('GET', 'api-keys', 200, { token: ownerA.accessToken })).items).toEqual([]);
+    const sessions = await api.json<{ items: Array<{ id: string }> }>('GET', 'auth/sessions', 200, { token: ownerA.accessToken });
+    expect(sessions.items.map((session) => session.id)).not.toContain(orgB.sessionId);
+  });
+
+  it('enumerates every operation of the API that takes an id', async () => {
+    const spec = (await (await fetch(`${testApp.baseUrl}/api/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const covered = new Set(ENDPOINTS_TAKING_AN_ID.map((row) => `${row.method} ${row.path}`));
+    const excluded = new Set(NOT_ORG_RESOURCES.map((row) => `${row.method} ${row.path}`));
+    const missing: string[] = [];
+    for (const [path, item] of Object.entries(spec.paths)) {
+      if (!path.includes('{')) continue;
+      for (const method of Object.keys(item)) {
+        const key = `${method.toUpperCase()} ${path}`;
+        if (!covered.has(key) && !excluded.has(key)) missing.push(key);
+      }
+    }
+    expect(missing, 'add these operations to ENDPOINTS_TAKING_AN_ID (or NOT_ORG_RESOURCES with a reason)').toEqual([]);
+  });
+});
