@@ -242,3 +242,27 @@ describe('task state changes', () => {
     expect((await api.request('GET', 'tasks')).status).toBe(401);
   });
 });
+
+describe('seeds at private addresses with the SSRF guard on', () => {
+  it('refuses literal private and local seeds with 422 target_not_allowed, naming each seed', async () => {
+    const guarded = await startTestApp({ WORKERS_IN_PROCESS: 'false', ALLOW_PRIVATE_TARGETS: 'false' });
+    try {
+      const client = new ApiClient(guarded.baseUrl);
+      await client.register('guard@scrape.test', 'Gus', 'Guard Co');
+      const session = await client.login('guard@scrape.test');
+      const seeds = ['https://public.example/', 'http://127.0.0.1:8080/', 'http://[::1]/', 'http://[::ffff:7f00:1]/', 'http://169.254.169.254/latest/meta-data/', 'http://localhost:3000/', 'http://10.0.0.8/'];
+      const response = await client.request('POST', 'scraper/start', { token: session.accessToken, body: { platform: 'website', seeds } });
+      expect(response.status).toBe(422);
+      const problem = await problemOf(response);
+      expect(problem.code).toBe('target_not_allowed');
+      expect((problem.errors as Array<{ field: string }>).map((error) => error.field)).toEqual(seeds.slice(1).map((_, index) => `seeds.${index + 1}`));
+      // Numeric host spellings are not even URLs to the validator.
+      for (const seed of ['http://2130706433/', 'http://0x7f.1/']) {
+        const refused = await client.request('POST', 'scraper/start', { token: session.accessToken, body: { platform: 'website', seeds: [seed] } });
+        expect(refused.status, seed).toBe(400);
+      }
+    } finally {
+      await guarded.close();
+    }
+  });
+});

@@ -107,4 +107,31 @@ describe('a worker killed mid-task', () => {
     }
     await expectLedgerInvariant(testApp.databaseUrl);
   }, 150_000);
+
+  it('recovers at start-up a task that a dead process left running with no job to resume it', async () => {
+    const { task } = await api.json<{ task: { id: string } }>('POST', 'scraper/start', 202, {
+      token: owner.accessToken,
+      body: { platform: 'website', seeds: [site.url('/')], options: { maxPages: 3, maxDepth: 1, concurrency: 1, delayMs: 0 } },
+    });
+    const client = await ownerClient(testApp.databaseUrl);
+    try {
+      // What a process killed right after claiming the shard leaves behind, with its job gone.
+      await client.query(`UPDATE scrape_task SET status = 'running', started_at = now() - interval '5 minutes', deadline_at = now() + interval '1 hour' WHERE id = $1`, [task.id]);
+      await client.query(`UPDATE task_shard SET status = 'running', heartbeat_at = now() - interval '5 minutes' WHERE task_id = $1`, [task.id]);
+      await client.query(`DELETE FROM pgboss.job WHERE name = 'scrape.shard' AND data->>'taskId' = $1`, [task.id]);
+    } finally {
+      await client.end();
+    }
+    startWorker();
+    const deadline = Date.now() + 60_000;
+    let view: { status: string; creditsCharged: number; progress: { pagesFetched: number } } | undefined;
+    do {
+      await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+      view = await api.json('GET', `tasks/${task.id}`, 200, { token: owner.accessToken });
+    } while (view!.status === 'running' && Date.now() < deadline);
+    expect(view!.status).toBe('completed');
+    expect(view!.creditsCharged).toBe(view!.progress.pagesFetched);
+    expect(view!.progress.pagesFetched).toBe(3);
+    await expectLedgerInvariant(testApp.databaseUrl);
+  }, 90_000);
 });

@@ -1,9 +1,13 @@
+import { isIP } from 'node:net';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CreditsService } from '../../billing/credits.service';
 import { PLANS, type PlanId } from '../../billing/plans';
 import type { AuthContext } from '../../common/auth/auth-context';
+import type { AppConfig } from '../../common/config/app-config';
+import { InjectConfig } from '../../common/config/config.module';
 import { AppError } from '../../common/errors/app-error';
+import { blockedAddressReason } from '../../common/network/ssrf-guard';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
 import { newId } from '../../common/ids';
 import { type Page, toPage } from '../../common/pagination/page';
@@ -34,6 +38,7 @@ export interface TaskEstimate {
 @Injectable()
 export class TasksService {
   constructor(
+    @InjectConfig() private readonly config: AppConfig,
     private readonly tenant: TenantDatabase,
     private readonly tasks: TasksRepository,
     private readonly credits: CreditsService,
@@ -77,12 +82,29 @@ export class TasksService {
   }
 
   private prepare(dto: StartTaskDto): { seeds: string[]; options: ReturnType<typeof applyOptionDefaults> } {
+    if (!this.config.allowPrivateTargets) this.refuseLiteralPrivateSeeds(dto.seeds);
     if (dto.platform === 'directory' && !dto.selectors) {
       throw new AppError('validation_failed', HttpStatus.BAD_REQUEST, 'The request is invalid; see errors for each field.', {
         errors: [{ field: 'selectors', message: 'selectors (item, fields, next) are required for platform "directory"' }],
       });
     }
     return { seeds: normalizeSeeds(dto.seeds), options: applyOptionDefaults(dto.options) };
+  }
+
+  /**
+   * Seeds that are private by their spelling alone (an IP literal in a private range, localhost)
+   * are refused up front; names that resolve to private addresses are refused by the crawler's
+   * guard at fetch time, after DNS.
+   */
+  private refuseLiteralPrivateSeeds(seeds: string[]): void {
+    const errors = seeds.flatMap((seed, index) => {
+      const host = new URL(seed).hostname.replace(/^\[|\]$/g, '');
+      const reason = host === 'localhost' || host.endsWith('.localhost') ? 'loopback' : isIP(host) ? blockedAddressReason(host) : null;
+      return reason ? [{ field: `seeds.${index}`, message: `${seed} is not a public address (${reason})` }] : [];
+    });
+    if (errors.length > 0) {
+      throw new AppError('target_not_allowed', HttpStatus.UNPROCESSABLE_ENTITY, 'Some seeds point at private or local addresses, which are never crawled.', { errors });
+    }
   }
 
   private async create(db: EntityManager, auth: AuthContext, dto: StartTaskDto, seeds: string[], options: ReturnType<typeof applyOptionDefaults>): Promise<TaskResponse> {
