@@ -83,7 +83,9 @@ async function main(): Promise<void> {
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
-    await waitForStatus(`${baseUrl}/api/v1/health/ready`, 200, 60_000);
+    await waitForStatus(`${baseUrl}/api/v1/health/ready`, 200, 60_000).catch((error: unknown) => {
+      throw new Error(`the API did not become ready: ${(error as Error).message}\n${api.output().slice(-3000)}`);
+    });
     process.stdout.write(`site: ${BENCH_PAGES} pages, ${(site.averageBytes / 1024).toFixed(1)} KB average, concurrency ${BENCH_CONCURRENCY}, ${cpus().length} CPUs, ${ROUNDS} rounds\n`);
     await runBareCheerio(site.urls.slice(0, 200));
     const bare: number[] = [];

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 
 export interface EmbeddedPostgresOptions {
@@ -73,10 +73,20 @@ async function stopOrphanedCluster(directory: string, log: (message: string) => 
   if (isAlive(pid)) throw new Error(`embedded PostgreSQL (pid ${pid}) in ${directory} did not stop; stop it by hand`);
 }
 
+/**
+ * As root the cluster runs as the `postgres` OS user, which must be able to traverse into the data
+ * directory (e.g. a 0700 DATA_DIR made by mkdtemp): grant search (x) permission, not listing.
+ */
+async function letPostgresUserThrough(directory: string): Promise<void> {
+  const { mode } = await stat(directory);
+  if ((mode & 0o001) === 0) await chmod(directory, (mode & 0o7777) | 0o001);
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const log = options.log ?? (() => undefined);
   const EmbeddedPostgres = await importEmbeddedPostgres();
   await mkdir(options.directory, { recursive: true });
+  if (userInfo().uid === 0) await letPostgresUserThrough(dirname(options.directory));
   await stopOrphanedCluster(options.directory, log);
   const port = options.port ?? (await freePort());
   const cluster = new EmbeddedPostgres({
