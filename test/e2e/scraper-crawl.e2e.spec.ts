@@ -123,7 +123,9 @@ describe('a website task on a fixture site', () => {
     expect(events.items.map((event) => event.seq)).toEqual(events.items.map((_, index) => index + 1));
     const statuses = events.items.filter((event) => event.type === 'task.status').map((event) => event.payload.status);
     expect(statuses).toEqual(['queued', 'running', 'completed']);
-    expect(events.items.some((event) => event.type === 'task.progress')).toBe(true);
+    const progress = events.items.filter((event) => event.type === 'task.progress');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)!.payload).toMatchObject({ percent: 100, pagesFetched: done.progress.pagesFetched });
     expect(events.items.some((event) => event.type === 'task.leads')).toBe(true);
   });
 

@@ -200,9 +200,9 @@ describe('task state changes', () => {
     expect(stopped.finishedAt).toBeTruthy();
     expect((await api.request('POST', `scraper/resume/${task.id}`, { token: alice.accessToken })).status).toBe(409);
 
-    const events = await api.json<{ items: Array<{ seq: number; payload: { status?: string } }> }>('GET', `tasks/${task.id}/events`, 200, { token: alice.accessToken });
-    expect(events.items.map((event) => event.payload.status)).toEqual(['queued', 'paused', 'queued', 'cancelled']);
-    expect(events.items.map((event) => event.seq)).toEqual([1, 2, 3, 4]);
+    const events = await api.json<{ items: Array<{ seq: number; type: string; payload: { status?: string } }> }>('GET', `tasks/${task.id}/events`, 200, { token: alice.accessToken });
+    expect(events.items.filter((event) => event.type === 'task.status').map((event) => event.payload.status)).toEqual(['queued', 'paused', 'queued', 'cancelled']);
+    expect(events.items.map((event) => event.seq)).toEqual(events.items.map((_, index) => index + 1));
   });
 
   it("answers 404 for another organization's task on every task endpoint", async () => {

@@ -1,5 +1,6 @@
 import type { DirectoryRecord, DirectorySelectors, ExtractContext, Findings } from '@leadforge/extract';
 import type { Resolver } from '../../common/network/ssrf-guard';
+import type { ExtractionPool } from './extraction-pool';
 
 export type Platform = 'website' | 'directory' | 'sitemap';
 export type RenderMode = 'http' | 'browser';
@@ -117,6 +118,8 @@ export interface CrawlDeps {
   chromiumPath: string;
   /** DNS used by the pre-request check (system DNS by default). */
   resolver?: Resolver;
+  /** Threads that parse and extract fetched HTML (the process-wide pool by default). */
+  extractionPool?: ExtractionPool;
 }
 
 export type ShardReason = 'completed' | 'budget_exhausted' | 'paused' | 'stopped' | 'timed_out';

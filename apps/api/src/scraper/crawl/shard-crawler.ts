@@ -16,6 +16,7 @@ import {
   type ShardReason,
 } from './crawl-options';
 import { FetchFailure, GuardedHttpClient, GuardPolicy, TransientFetchFailure } from './guarded-http-client';
+import { sharedExtractionPool } from './extraction-pool';
 import { processPage } from './page-processor';
 import { ALLOW_ALL, fetchRobots, type RobotsRules } from './robots';
 import { discoverSitemapPages } from './sitemap';
@@ -59,9 +60,10 @@ class HaltedError extends NonRetryableError {
 class ParseOnceCheerioCrawler extends CheerioCrawler {
   protected override async _parseHTML(response: IncomingMessage, isXml: boolean, _context: CheerioCrawlingContext) {
     const body = await readText(response);
-    const $ = load(body, { xml: isXml ? true : { xmlMode: false, decodeEntities: true } });
     const noLinks = async () => ({ processedRequests: [], unprocessedRequests: [] });
-    return { dom: $.root()[0], $, body, enqueueLinks: noLinks } as unknown as Awaited<ReturnType<CheerioCrawler['_parseHTML']>>;
+    // HTML is parsed by the extraction pool's threads; only XML documents are parsed here.
+    const $ = isXml ? load(body, { xml: true }) : undefined;
+    return { dom: $?.root()[0], $, body, enqueueLinks: noLinks } as unknown as Awaited<ReturnType<CheerioCrawler['_parseHTML']>>;
   }
 }
 
@@ -103,6 +105,7 @@ export async function crawlShard(input: ShardInput, hooks: ShardHooks, deps: Cra
   const browser = options.render === 'browser' ? await import('./browser-crawler.js') : null;
   if (browser) await browser.assertChromiumAvailable(deps.chromiumPath);
 
+  const extractionPool = deps.extractionPool ?? sharedExtractionPool();
   const userAgent = options.userAgent ?? buildUserAgent();
   const token = robotsToken(userAgent);
   const halt = new AbortController();
@@ -371,19 +374,19 @@ export async function crawlShard(input: ShardInput, hooks: ShardHooks, deps: Cra
       },
     };
     // One fetched (or rendered) document: extraction, new links, the onPage hook.
-    const onDocument = async (request: CrawlRequest, $: CheerioAPI, status: number, bytes: number): Promise<void> => {
+    const onDocument = async (request: CrawlRequest, document: CheerioAPI | string, status: number, bytes: number): Promise<void> => {
       const data = request.userData as PageData;
       const finalUrl = request.loadedUrl ?? request.url;
+      const page = {
+        platform: input.platform,
+        url: finalUrl,
+        selectors: input.selectors,
+        context: input.extractContext,
+        wantLinks: input.platform === 'website' && data.depth < options.maxDepth,
+      };
       let processed;
       try {
-        processed = processPage({
-          platform: input.platform,
-          url: finalUrl,
-          $,
-          selectors: input.selectors,
-          context: input.extractContext,
-          wantLinks: input.platform === 'website' && data.depth < options.maxDepth,
-        });
+        processed = typeof document === 'string' ? await extractionPool.process({ ...page, html: document }) : processPage({ ...page, $: document });
       } catch (error) {
         release(request);
         await reportFailure(request.url, data.key, data.depth, 'processing_error', (error as Error).message, status, request.retryCount + 1);
@@ -437,7 +440,12 @@ export async function crawlShard(input: ShardInput, hooks: ShardHooks, deps: Cra
             ...shared,
             httpClient: client,
             requestHandler: async (context) =>
-              onDocument(context.request, context.$ as unknown as CheerioAPI, context.response.statusCode ?? 200, Buffer.byteLength(context.body as string)),
+              onDocument(
+                context.request,
+                (context.$ as unknown as CheerioAPI | undefined) ?? (context.body as string),
+                context.response.statusCode ?? 200,
+                Buffer.byteLength(context.body as string),
+              ),
           },
           config,
         );

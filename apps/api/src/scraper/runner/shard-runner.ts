@@ -17,8 +17,11 @@ import type { TaskShard } from '../tasks/task-shard.entity';
 import { PageBatch } from './page-batch';
 import { claimShard } from './shard-claim';
 
-const FLUSH_EVERY_MS = 400;
-const FLUSH_AT_PAGES = 25;
+const FLUSH_EVERY_MS = 500;
+/** A flush starts in the background at this many pages; the crawl keeps going meanwhile. */
+const FLUSH_AT_PAGES = 100;
+/** Past this many pages waiting for the database the crawl waits (back-pressure, bounded memory). */
+const MAX_BUFFERED_PAGES = 400;
 const CONTROL_REFRESH_MS = 500;
 const PROGRESS_EVENT_MIN_GAP_MS = 250;
 const SHARD_RETRY_LIMIT = 4;
@@ -84,13 +87,32 @@ export class ShardRunner {
 
     const batch = new PageBatch();
     let flushing: Promise<void> = Promise.resolve();
+    let flushQueued = false;
+    // A background flush that failed lost its pages from this run: the next hook call rethrows,
+    // which halts the crawl so the job is retried and those pages are fetched again.
+    let flushError: unknown;
     const flush = (): Promise<void> => {
-      flushing = flushing.then(() => this.flush(state, batch));
+      if (flushQueued) return flushing;
+      flushQueued = true;
+      flushing = flushing
+        .then(() => {
+          flushQueued = false;
+          return this.flush(state, batch);
+        })
+        .catch((error: unknown) => {
+          flushError ??= error;
+        });
       return flushing;
+    };
+    const afterPage = async (): Promise<void> => {
+      if (flushError) throw flushError;
+      if (batch.size >= MAX_BUFFERED_PAGES) await flush();
+      else if (batch.size >= FLUSH_AT_PAGES) void flush();
+      if (flushError) throw flushError;
     };
     const refresh = setInterval(() => void this.refreshControl(state).catch((error: unknown) => this.logger.warn({ err: error }, 'control refresh failed')), CONTROL_REFRESH_MS);
     const ticker = setInterval(() => {
-      if (!batch.empty && Date.now() - batch.startedAt >= FLUSH_EVERY_MS) void flush().catch(() => undefined);
+      if (!batch.empty && Date.now() - batch.startedAt >= FLUSH_EVERY_MS) void flush();
     }, FLUSH_EVERY_MS / 2);
 
     const deadline = task.deadlineAt ? task.deadlineAt.getTime() : Date.now() + task.options.maxWallTimeSeconds * 1000;
@@ -122,11 +144,11 @@ export class ShardRunner {
           isVisited: (urlKey) => finished.has(urlKey),
           onPage: async (page: CrawledPage) => {
             batch.pages.push(page);
-            if (batch.size >= FLUSH_AT_PAGES) await flush();
+            await afterPage();
           },
           onPageFailed: async (failure: PageFailure) => {
             batch.failures.push(failure);
-            if (batch.size >= FLUSH_AT_PAGES) await flush();
+            await afterPage();
           },
           onLog: (level, message) => {
             if (batch.logs.length < 50) batch.logs.push({ level, message });
@@ -136,6 +158,7 @@ export class ShardRunner {
         { allowPrivateTargets: this.config.allowPrivateTargets, chromiumPath: this.config.chromiumPath },
       );
       await flush();
+      if (flushError) throw flushError;
       if (outcome.reason === 'timed_out' || Date.now() >= deadline) state.timedOut = true;
       return outcome;
     } finally {

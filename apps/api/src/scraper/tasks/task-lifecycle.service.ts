@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CreditsService } from '../../billing/credits.service';
 import { QueueService } from '../../queue/queue.service';
+import { toTaskProgress } from '../dto/task.response';
 import { FINAL_TASK_STATUSES, ScrapeTask, type TaskStatus } from './scrape-task.entity';
 import { TaskEventsService } from './task-events.service';
 import { TaskShard } from './task-shard.entity';
@@ -52,6 +53,9 @@ export class TaskLifecycle {
       `UPDATE task_shard SET status = 'cancelled', finished_at = now(), updated_at = now() WHERE task_id = $1 AND status IN ('queued', 'paused')`,
       [taskId],
     );
+    // Clients following progress see the final counters (100% for a completed task) before the status.
+    const ended = await db.findOneOrFail(ScrapeTask, { where: { id: taskId } });
+    await this.events.append(db, taskId, 'task.progress', { ...toTaskProgress(ended) });
     await this.events.append(db, taskId, 'task.status', { status, ...(error ? { error } : {}) });
     await this.settleIfIdle(db, taskId);
     return true;
