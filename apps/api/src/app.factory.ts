@@ -12,6 +12,8 @@ import type { AppConfig } from './common/config/app-config';
 import { requestIdFor } from './common/http/request-id';
 import { buildOpenApiDocument } from './common/openapi/openapi.document';
 import { createValidationPipe } from './common/validation/validation.pipe';
+import { EventsIoAdapter } from './realtime/events-io.adapter';
+import { REALTIME_LIMITS, type RealtimeLimits } from './realtime/realtime-limits';
 
 export { API_PREFIX } from './common/http/api-prefix';
 import { API_PREFIX } from './common/http/api-prefix';
@@ -76,6 +78,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
 
   await registerAdminConsole(fastify, config.adminDistDir);
+  // Socket.IO attaches to Fastify's HTTP server when the gateways start (app.init / listen).
+  app.useWebSocketAdapter(new EventsIoAdapter(app, config, app.get<RealtimeLimits>(REALTIME_LIMITS)));
 }
 
 export async function createApp(config: AppConfig, extraModules: Array<Type | DynamicModule> = []): Promise<NestFastifyApplication> {

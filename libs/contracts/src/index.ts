@@ -1,1 +1,2 @@
 export * from './vocabularies';
+export * from './events';
