@@ -10,12 +10,19 @@ import type { LeadAddress, LeadConfidenceReason, LeadKind, LeadPhone, LeadPlatfo
  *
  * Indexes are deliberately few, each one costs every ingest: the dedup key (the upsert's conflict
  * target), (org_id, created_at DESC, id DESC) for the default list order and its keyset cursor, and
- * task_id (filter by task, and the ON DELETE SET NULL of the task foreign key).
+ * task_id (filter by task, and the ON DELETE SET NULL of the task foreign key). The read side adds
+ * sort, filter and analytics indexes and the search-term table (migrations/1795564800000-LeadsQuery.ts).
  */
 @Entity({ name: 'lead' })
 @Index('lead_org_id_dedup_key_key', ['orgId', 'dedupKey'], { unique: true })
 @Index('lead_org_id_created_at_id_idx', ['orgId', 'createdAt', 'id'])
 @Index('lead_task_id_idx', ['taskId'])
+@Index('lead_org_id_confidence_id_idx', ['orgId', 'confidence', 'id'])
+@Index('lead_org_id_business_type_idx', ['orgId', 'businessType', 'createdAt', 'id'])
+@Index('lead_org_id_job_level_idx', ['orgId', 'jobLevel', 'createdAt', 'id'])
+// Expression and covering indexes TypeORM cannot describe: migrations/1795564800000-LeadsQuery.ts.
+@Index('lead_org_id_company_sort_idx', { synchronize: false })
+@Index('lead_org_id_analytics_idx', { synchronize: false })
 @Check('lead_kind_check', `kind IN ('person', 'company')`)
 @Check('lead_status_check', `status IN ('new', 'contacted', 'qualified', 'disqualified')`)
 @Check('lead_confidence_check', `confidence BETWEEN 0 AND 100`)

@@ -1,0 +1,360 @@
+/**
+ * Leads at scale: seeds SIZE synthetic leads into one org (default 1,000,000) and SIZE_B into
+ * another (default 100,000), starts the compiled API (dist) against them and prints, each beside a
+ * raw baseline measured in the same run:
+ *
+ *   1. ingest: the real ingest path (LeadIngestService) vs COPY of the same rows into a bare table
+ *   2. GET leads with three filters at 32 connections (autocannon) vs a bare Fastify + pg handler
+ *      running the same SQL in the same org-scoped transaction
+ *   3. full-text `q` latency
+ *   4. CSV export rows/s vs COPY (same SELECT) TO STDOUT, and the API's peak RSS for SIZE_B vs SIZE rows
+ *   5. each analytics endpoint's latency
+ *
+ *   npm run bench:leads                       (builds dist first; embedded Postgres, or DATABASE_URL's server)
+ *   SIZE=200000 SIZE_B=20000 DURATION=5 npx tsx test/bench/leads.bench.ts
+ *
+ * Figures are medians / percentiles of this machine; nothing is asserted.
+ */
+// @ts-expect-error autocannon ships no type declarations
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Client, Pool } from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { DataSource } from 'typeorm';
+import { newId } from '../../apps/api/src/common/ids';
+import { TenantDatabase } from '../../apps/api/src/database/tenant-database';
+import { FLAT_SELECT } from '../../apps/api/src/export/export-columns';
+import { candidatesFromPage, type IngestPage } from '../../apps/api/src/leads/findings-to-candidates';
+import type { LeadFilterQuery } from '../../apps/api/src/leads/dto/lead-filter.dto';
+import { LeadIngestService } from '../../apps/api/src/leads/lead-ingest.service';
+import { leadWhere, orderSql, SqlParams } from '../../apps/api/src/leads/lead-query';
+import { LEAD_COLUMNS } from '../../apps/api/src/leads/lead-row';
+import { page, person, scored } from '../../apps/api/src/leads/testing/findings-fixtures';
+import { API_ENTRY, freePort, startProcess, waitForStatus } from '../support/processes';
+import { createTestDatabase, runtimeUrl, startTestPostgres } from '../support/test-postgres';
+
+const SIZE = Number(process.env.SIZE ?? 1_000_000);
+const SIZE_B = Number(process.env.SIZE_B ?? 100_000);
+const INGEST = Number(process.env.INGEST ?? 50_000);
+const DURATION = Number(process.env.DURATION ?? 10);
+const SAMPLES = Number(process.env.SAMPLES ?? 60);
+const CONNECTIONS = 32;
+const POOL = 16;
+const SECRETS = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789abcdef', ENCRYPTION_KEY: 'bench-encryption-key-0123456789abcdef0123456789' };
+const PASSWORD = 'amber-Lantern-92-quietly';
+const THREE_FILTERS: LeadFilterQuery = { businessType: ['software', 'consulting', 'dental'], jobLevel: ['manager', 'director'], minConfidence: 40 };
+const THREE_FILTERS_QUERY = 'businessType=software,consulting,dental&jobLevel=manager,director&minConfidence=40&limit=50';
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+const step = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+
+/** Synthetic leads generated inside Postgres: minutes for a million rows, with the search terms of the triggers. */
+async function seed(owner: Client, orgId: string, count: number): Promise<void> {
+  const chunk = 250_000;
+  await owner.query('ALTER TABLE lead DISABLE TRIGGER lead_search_terms_insert');
+  try {
+    for (let start = 0; start < count; start += chunk) {
+      const end = Math.min(count, start + chunk) - 1;
+      await owner.query(
+        `INSERT INTO lead (id, org_id, kind, dedup_key, full_name, first_name, last_name, job_title, job_level, email, phones, company_name,
+                           company_domain, website, business_type, address, socials, lead_objective, confidence, confidence_reasons, sources, tags,
+                           status, platform, created_at, first_seen_at, last_seen_at)
+         SELECT gen_random_uuid(), $1::uuid, 'person', 'e:' || $1::text || ':' || g,
+                f.first || ' ' || s.last, f.first, s.last, t.title, t.level,
+                CASE WHEN g % 5 = 0 THEN NULL ELSE lower(f.first) || '.' || lower(s.last) || g || '@company' || (g % 20000) || '.com' END,
+                CASE WHEN g % 3 = 0 THEN '[]'::jsonb ELSE jsonb_build_array(jsonb_build_object('e164', '+4930' || (1000000 + g), 'type', 'landline', 'country', 'DE')) END,
+                'Company ' || (g % 20000), 'company' || (g % 20000) || '.com', 'https://company' || (g % 20000) || '.com/',
+                (ARRAY['software','it_services','marketing_agency','consulting','law_firm','accounting','financial_services','real_estate','construction',
+                       'manufacturing','logistics','retail','ecommerce','restaurant','hospitality','healthcare','dental','education','nonprofit','media'])[1 + g % 20],
+                jsonb_build_object('street', NULL, 'city', 'Berlin', 'region', NULL, 'postalCode', NULL, 'country', (ARRAY['DE','US','FR','GB'])[1 + g % 4]),
+                jsonb_build_object('linkedin', 'https://linkedin.com/in/p' || g), 'sales', (g * 37 % 101)::smallint,
+                '[{"signal":"base","weight":30},{"signal":"name_title_pair","weight":15}]'::jsonb,
+                jsonb_build_array(jsonb_build_object('url', 'https://company' || (g % 20000) || '.com/team', 'taskId', NULL, 'seenAt', '2030-01-01T00:00:00.000Z')),
+                CASE WHEN g % 50 = 0 THEN ARRAY['vip'] ELSE '{}'::text[] END,
+                (ARRAY['new','new','new','contacted','qualified','disqualified'])[1 + g % 6],
+                (ARRAY['website','directory','sitemap'])[1 + g % 3],
+                now() - (g % 525600) * interval '1 minute', now(), now()
+           FROM generate_series($2::int, $3::int) AS g
+           CROSS JOIN LATERAL (SELECT (ARRAY['Anna','Ben','Carla','David','Eva','Felix','Greta','Hugo','Ida','Jonas','Klara','Lukas','Mia','Noah','Olga',
+                                             'Paul','Quinn','Rosa','Sven','Tara','Uwe','Vera','Willem','Xenia','Yusuf','Zoe'])[1 + g % 26] AS first) f
+           CROSS JOIN LATERAL (SELECT 'Name' || (g % 997) AS last) s
+           CROSS JOIN LATERAL (SELECT (ARRAY['Head of Sales','Software Engineer','Managing Director','Marketing Manager','Office Manager','CTO',
+                                             'Account Executive','Product Manager','Intern','Senior Consultant'])[1 + g % 10] AS title,
+                                      (ARRAY['head','entry','director','manager','manager','c_suite','entry','manager','intern','senior'])[1 + g % 10] AS level) t`,
+        [orgId, start, end],
+      );
+      step(`seeded ${fmt(end + 1)} / ${fmt(count)}`);
+    }
+    await owner.query(
+      `INSERT INTO lead_search_term (org_id, term, lead_id)
+       SELECT l.org_id, t.term, l.id FROM lead l, unnest(lead_search_terms(l.full_name, l.job_title, l.company_name, l.email, l.company_domain)) AS t(term)
+        WHERE l.org_id = $1 ON CONFLICT DO NOTHING`,
+      [orgId],
+    );
+  } finally {
+    await owner.query('ALTER TABLE lead ENABLE TRIGGER lead_search_terms_insert');
+  }
+}
+
+/** Pages of a synthetic site for the ingest figure: every person unique. */
+function ingestPages(round: string): IngestPage[] {
+  const pages: IngestPage[] = [];
+  for (let p = 0; p < INGEST / 10; p += 1) {
+    const people = Array.from({ length: 10 }, (_, i) => {
+      const n = p * 10 + i;
+      return person({
+        fullName: `Person${n} Lastname${n % 997}`,
+        jobTitle: n % 3 === 0 ? 'Head of Engineering' : 'Account Executive',
+        jobLevel: n % 3 === 0 ? 'head' : 'entry',
+        email: `person${n}.${round}@company${n % 500}.de`,
+        phones: [{ e164: `+4930${String(1_000_000 + n)}`, type: 'landline', country: 'DE', source: 'tel' }],
+        ...scored([{ signal: 'own_domain_email', weight: 15 }]),
+      });
+    });
+    pages.push(page(`https://company${p % 500}.de/team/${p}`, people, { name: null, domain: `company${p % 500}.de` }, new Date('2030-01-01T00:00:00Z')));
+  }
+  return pages;
+}
+
+const COPY_COLUMNS = ['id', 'org_id', 'kind', 'dedup_key', 'full_name', 'job_title', 'job_level', 'email', 'phones', 'company_domain', 'website', 'confidence', 'confidence_reasons', 'sources', 'platform', 'lead_objective'];
+const csvCell = (value: unknown): string => (value === null || value === undefined ? '' : `"${String(typeof value === 'object' ? JSON.stringify(value) : value).replace(/"/g, '""')}"`);
+
+async function ingestFigure(owner: Client, runtimeDatabaseUrl: string): Promise<{ ingest: number; copy: number }> {
+  const orgId = newId();
+  const taskId = newId();
+  await owner.query('INSERT INTO organization (id, name) VALUES ($1, $2)', [orgId, 'bench ingest']);
+  await owner.query(`INSERT INTO scrape_task (id, org_id, name, platform, status, seeds, options, lead_objective, credits_reserved) VALUES ($1, $2, 'bench', 'website', 'running', '[]', '{}', 'sales', 1)`, [taskId, orgId]);
+  const runtime = new DataSource({ type: 'postgres', url: runtimeDatabaseUrl, poolSize: 2 });
+  await runtime.initialize();
+  const service = new LeadIngestService(new TenantDatabase(runtime), { encryptionKey: SECRETS.ENCRYPTION_KEY });
+  const pages = ingestPages('a');
+  const candidates = pages.flatMap((p) => candidatesFromPage(p, taskId).candidates);
+  let started = performance.now();
+  for (let start = 0; start < pages.length; start += 50) {
+    await service.ingest({ orgId, taskId, platform: 'website', leadObjective: 'sales', pages: pages.slice(start, start + 50), batchSize: 500 });
+  }
+  const ingest = (INGEST * 1000) / (performance.now() - started);
+  await runtime.destroy();
+
+  // Baseline: the same rows as CSV through COPY into a bare copy of the table (no indexes, triggers, RLS).
+  await owner.query('CREATE TABLE lead_copy_baseline (LIKE lead INCLUDING DEFAULTS)');
+  started = performance.now();
+  const copy = owner.query(copyFrom(`COPY lead_copy_baseline (${COPY_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+  for (const lead of candidates) {
+    const line = [newId(), orgId, lead.kind, lead.dedupKey, lead.fullName, lead.jobTitle, lead.jobLevel, lead.email, lead.phones, lead.companyDomain, lead.website, lead.confidence, lead.confidenceReasons, lead.sources, 'website', 'sales'].map(csvCell).join(',');
+    if (!copy.write(`${line}\n`)) await new Promise((resolve) => copy.once('drain', resolve));
+  }
+  copy.end();
+  await new Promise((resolve, reject) => copy.once('finish', resolve).once('error', reject));
+  const copyRate = (INGEST * 1000) / (performance.now() - started);
+  await owner.query('DROP TABLE lead_copy_baseline');
+  return { ingest, copy: copyRate };
+}
+
+/** The same SQL as GET leads, behind a bare Fastify route with a pg pool: the floor the API is compared with. */
+async function startBareServer(databaseUrl: string, orgId: string): Promise<{ url: string; close(): Promise<void> }> {
+  const pool = new Pool({ connectionString: databaseUrl, max: POOL });
+  const app = Fastify();
+  app.get('/leads', async () => {
+    const p = new SqlParams();
+    const where = leadWhere(p.add(orgId), THREE_FILTERS, p);
+    const order = orderSql('createdAt', 'desc', null, p);
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('app.org_id', $1, true)`, [orgId]);
+      const { rows } = await client.query(`SELECT ${LEAD_COLUMNS}, ${order.keyText} AS sort_key FROM lead l WHERE ${where} ORDER BY ${order.orderBy} LIMIT ${p.add(51)}`, p.values);
+      await client.query('COMMIT');
+      return { items: rows.slice(0, 50), nextCursor: null };
+    } finally {
+      client.release();
+    }
+  });
+  const port = await freePort();
+  await app.listen({ port, host: '127.0.0.1' });
+  return { url: `http://127.0.0.1:${port}`, close: async () => { await app.close(); await pool.end(); } };
+}
+
+interface LoadResult {
+  latency: { p50: number; p90: number; p97_5: number; p99: number };
+  requests: { average: number };
+  non2xx: number;
+}
+
+/** autocannon; every request from its own client address, as 32 users would be (the API rate-limits per address). */
+async function load(url: string, headers: Record<string, string>): Promise<LoadResult> {
+  let n = 0;
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    headers,
+    requests: [{ setupRequest: (request: any) => ({ ...request, headers: { ...request.headers, 'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n++ & 255}` } }) }],
+  });
+}
+
+async function latencies(urls: string[], headers: Record<string, string>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < SAMPLES; i += 1) {
+    const started = performance.now();
+    const response = await fetch(urls[i % urls.length]!, { headers: { ...headers, 'x-forwarded-for': `10.200.${i >> 8}.${i & 255}` } });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`${urls[i % urls.length]}: HTTP ${response.status}`);
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+function rssOf(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+/** Downloads an export, counting lines; returns rows/s and the API process's peak RSS meanwhile. */
+async function exportRun(url: string, headers: Record<string, string>, pid: number, rows: number): Promise<{ rate: number; peakRss: number; lines: number }> {
+  let peak = rssOf(pid);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 50);
+  const started = performance.now();
+  const response = await fetch(url, { headers });
+  if (response.status !== 200) throw new Error(`${url}: HTTP ${response.status} ${await response.text()}`);
+  let lines = 0;
+  const reader = response.body!.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    for (const byte of value) if (byte === 10) lines += 1;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  return { rate: rows / seconds, peakRss: peak, lines };
+}
+
+async function copyExport(databaseUrl: string, orgId: string, rows: number): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await client.query(`SELECT set_config('app.org_id', $1, true)`, [orgId]);
+    const started = performance.now();
+    await pipeline(
+      client.query(copyTo(`COPY (SELECT ${FLAT_SELECT} FROM lead l WHERE l.org_id = '${orgId}' AND l.deleted_at IS NULL ORDER BY l.created_at DESC, l.id DESC) TO STDOUT WITH (FORMAT csv, HEADER)`)),
+      new Writable({ write: (_chunk, _encoding, done) => done() }),
+    );
+    const rate = rows / ((performance.now() - started) / 1000);
+    await client.query('COMMIT');
+    return rate;
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const postgres = await startTestPostgres();
+  const database = await createTestDatabase(postgres.adminUrl, postgres.templateDatabase);
+  const runtimeDatabaseUrl = runtimeUrl(database.url, postgres.runtimeRolePassword);
+  const owner = new Client({ connectionString: database.url });
+  await owner.connect();
+  const port = await freePort();
+  const api = startProcess(API_ENTRY, {
+    NODE_ENV: 'test',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: runtimeDatabaseUrl,
+    DATABASE_MIGRATION_URL: database.url,
+    DATABASE_POOL_SIZE: String(POOL),
+    DATA_DIR: `/tmp/leadforge-bench-${port}`,
+    LOG_LEVEL: 'warn',
+    TRUST_PROXY: 'true',
+    WORKERS_IN_PROCESS: 'false',
+    ...SECRETS,
+  });
+  const base = `http://127.0.0.1:${port}/api/v1`;
+  let bare: Awaited<ReturnType<typeof startBareServer>> | undefined;
+  try {
+    await waitForStatus(`${base}/health/live`, 200, 60_000);
+    const token = async (email: string, org: string): Promise<{ token: string; orgId: string }> => {
+      const body = JSON.stringify({ email, password: PASSWORD, name: 'Bench User', orgName: org });
+      const registered = await fetch(`${base}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const { organization } = (await registered.json()) as { organization: { id: string } };
+      const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+      return { token: ((await login.json()) as { accessToken: string }).accessToken, orgId: organization.id };
+    };
+    const a = await token('bench-a@bench.test', 'Bench A');
+    const b = await token('bench-b@bench.test', 'Bench B');
+
+    step(`seeding ${fmt(SIZE)} + ${fmt(SIZE_B)} leads`);
+    let t = performance.now();
+    await seed(owner, a.orgId, SIZE);
+    await seed(owner, b.orgId, SIZE_B);
+    await owner.query('VACUUM ANALYZE lead');
+    await owner.query('VACUUM ANALYZE lead_search_term');
+    const seedSeconds = (performance.now() - t) / 1000;
+
+    step('ingest');
+    const ingest = await ingestFigure(owner, runtimeDatabaseUrl);
+
+    const auth = { authorization: `Bearer ${a.token}` };
+    step('GET leads under load');
+    bare = await startBareServer(runtimeDatabaseUrl, a.orgId);
+    await load(`${base}/leads?${THREE_FILTERS_QUERY}`, auth); // warm-up
+    const apiLoad = await load(`${base}/leads?${THREE_FILTERS_QUERY}`, auth);
+    const bareLoad = await load(`${bare.url}/leads`, {});
+
+    step('q');
+    const words = ['anna name12', 'name345', 'felix', 'company1234', 'head sales', 'carla.name7', 'zoe name9', 'managing'];
+    const qTimes = await latencies(words.map((q) => `${base}/leads?q=${encodeURIComponent(q)}&limit=50`), auth);
+
+    step('analytics');
+    const analytics: Array<[string, number[]]> = [];
+    for (const endpoint of ['summary', 'platforms', 'timeline?interval=week&tz=Europe%2FBerlin', 'categories', 'confidence']) {
+      analytics.push([endpoint, await latencies([`${base}/analytics/${endpoint}`], auth)]);
+    }
+
+    step('exports');
+    const exportB = await exportRun(`${base}/export/csv`, { authorization: `Bearer ${b.token}` }, api.child.pid!, SIZE_B);
+    const exportA = await exportRun(`${base}/export/csv`, auth, api.child.pid!, SIZE);
+    const copyA = await copyExport(runtimeDatabaseUrl, a.orgId, SIZE);
+
+    const ms = (x: number): string => `${fmt(x, 1)} ms`;
+    out(`leads bench: ${fmt(SIZE)} leads in org A, ${fmt(SIZE_B)} in org B (seeded in ${fmt(seedSeconds)} s); PostgreSQL embedded; ${CONNECTIONS} connections x ${DURATION} s; ${SAMPLES} sequential samples per latency`);
+    out(`1. ingest, ${fmt(INGEST)} new person leads`);
+    out(`   real ingest path (LeadIngestService)   ${fmt(ingest.ingest)} rows/s`);
+    out(`   COPY into a bare table                 ${fmt(ingest.copy)} rows/s`);
+    out(`   ratio                                  ${fmt(ingest.ingest / ingest.copy, 2)}`);
+    out(`2. GET leads?${THREE_FILTERS_QUERY}`);
+    // autocannon reports p90 and p97.5, not p95: p95 lies between them.
+    const loadLine = (r: LoadResult): string =>
+      `p50 ${r.latency.p50} ms  p90 ${r.latency.p90} ms  p97.5 ${r.latency.p97_5} ms  p99 ${r.latency.p99} ms  ${fmt(r.requests.average)} req/s  (non-2xx ${r.non2xx})`;
+    out(`   API   ${loadLine(apiLoad)}`);
+    out(`   bare  ${loadLine(bareLoad)}`);
+    out(`   throughput ratio                       ${fmt(apiLoad.requests.average / bareLoad.requests.average, 2)}`);
+    out(`3. q full-text search (${words.length} queries)   p50 ${ms(median(qTimes))}  p95 ${ms(percentile(qTimes, 95))}`);
+    out(`4. CSV export`);
+    out(`   API, org A (${fmt(SIZE)} rows)        ${fmt(exportA.rate)} rows/s  peak RSS ${fmt(exportA.peakRss / 2 ** 20)} MB  (${fmt(exportA.lines - 1)} lines)`);
+    out(`   API, org B (${fmt(SIZE_B)} rows)        ${fmt(exportB.rate)} rows/s  peak RSS ${fmt(exportB.peakRss / 2 ** 20)} MB  (${fmt(exportB.lines - 1)} lines)`);
+    out(`   COPY (same SELECT) TO STDOUT, org A    ${fmt(copyA)} rows/s`);
+    out(`   ratio API / COPY                       ${fmt(exportA.rate / copyA, 2)}`);
+    out(`5. analytics (org A, no filter)`);
+    for (const [endpoint, times] of analytics) out(`   ${endpoint.padEnd(36)} p50 ${ms(median(times))}  p95 ${ms(percentile(times, 95))}`);
+    out(`total ${fmt((performance.now() - startedAt) / 1000)} s`);
+  } finally {
+    await bare?.close();
+    await api.stop();
+    await owner.end();
+    await database.drop();
+    await postgres.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
