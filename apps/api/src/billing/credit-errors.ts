@@ -8,3 +8,14 @@ export class InsufficientCreditsError extends AppError {
     });
   }
 }
+
+export class PaymentPastDueError extends AppError {
+  constructor(subscriptionStatus: string) {
+    super(
+      'payment_past_due',
+      HttpStatus.PAYMENT_REQUIRED,
+      'The last payment of your subscription failed; new tasks start again once it is paid (update the payment method in the billing portal).',
+      { extensions: { subscriptionStatus } },
+    );
+  }
+}

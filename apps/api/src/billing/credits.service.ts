@@ -3,8 +3,11 @@ import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../common/config/app-config';
 import { InjectConfig } from '../common/config/config.module';
 import { newId } from '../common/ids';
-import { InsufficientCreditsError } from './credit-errors';
+import { InsufficientCreditsError, PaymentPastDueError } from './credit-errors';
 import { CreditLedgerEntry, type LedgerReason } from './credit-ledger-entry.entity';
+
+/** Subscription statuses in which new tasks are refused until the invoice is paid. */
+export const PAYMENT_OVERDUE_STATUSES: readonly string[] = ['past_due', 'unpaid'];
 
 export interface LedgerWrite {
   orgId: string;
@@ -13,6 +16,7 @@ export interface LedgerWrite {
   taskId?: string | null;
   createdBy?: string | null;
   note?: string | null;
+  reference?: string | null;
 }
 
 /**
@@ -80,6 +84,16 @@ export class CreditsService {
     return balanceAfter;
   }
 
+  /**
+   * Refuses new scrape tasks while the subscription's payment is overdue (402 payment_past_due).
+   * Called by the scraper in the transaction that starts a task.
+   */
+  async assertTasksAllowed(db: EntityManager, orgId: string): Promise<void> {
+    const rows = (await db.query(`SELECT status FROM billing_subscription WHERE org_id = $1`, [orgId])) as Array<{ status: string | null }>;
+    const status = rows[0]?.status;
+    if (status && PAYMENT_OVERDUE_STATUSES.includes(status)) throw new PaymentPastDueError(status);
+  }
+
   private async appendLedger(db: EntityManager, write: LedgerWrite, balanceAfter: number): Promise<void> {
     await db.insert(CreditLedgerEntry, {
       id: newId(),
@@ -90,6 +104,7 @@ export class CreditsService {
       balanceAfter,
       createdBy: write.createdBy ?? null,
       note: write.note ?? null,
+      reference: write.reference ?? null,
     });
   }
 }

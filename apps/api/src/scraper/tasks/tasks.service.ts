@@ -109,6 +109,7 @@ export class TasksService {
 
   private async create(db: EntityManager, auth: AuthContext, dto: StartTaskDto, seeds: string[], options: ReturnType<typeof applyOptionDefaults>): Promise<TaskResponse> {
     await this.credits.lockAccount(db, auth.orgId);
+    await this.credits.assertTasksAllowed(db, auth.orgId);
     const plan = PLANS[await this.planOf(db, auth.orgId)];
     if (options.maxPages > plan.maxPagesPerSeed) throw new PlanLimitError('options.maxPages', plan.maxPagesPerSeed);
     const active = await this.tasks.countActive(db, auth.orgId);
