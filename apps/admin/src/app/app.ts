@@ -1,44 +1,22 @@
-import { ChangeDetectionStrategy, Component, computed, inject, type OnInit } from '@angular/core';
-import { ServiceStatus } from './service-status';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { RouterOutlet } from '@angular/router';
+import { NetworkStatusService } from './core/network-status.service';
+import { Icon } from './shared/components/icon';
 
 @Component({
   selector: 'lf-root',
+  imports: [RouterOutlet, Icon],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <main class="shell">
-      <h1>Leadforge</h1>
-      <p class="lead">Lead intelligence: crawl politely, extract and score contacts, export with confidence.</p>
-      <p class="status" [attr.data-state]="status.state()" role="status">{{ statusText() }}</p>
-      <nav>
-        <a href="/api/docs">API reference (Swagger UI)</a>
-        <button type="button" (click)="status.refresh()">Check again</button>
-      </nav>
-    </main>
+    @if (!network.online()) {
+      <div class="offline" role="alert"><lf-icon name="wifiOff" [size]="18" /> You are offline. Changes will not be saved until the connection is back.</div>
+    }
+    <router-outlet />
   `,
   styles: `
-    .shell { max-width: 40rem; margin: 10vh auto; padding: 0 1.5rem; font-family: system-ui, sans-serif; }
-    h1 { font-size: 2.25rem; margin: 0 0 .5rem; }
-    .lead { color: #555; }
-    .status { padding: .5rem .75rem; border-radius: .375rem; background: #eef2ff; }
-    .status[data-state='ready'] { background: #e7f8ee; color: #14532d; }
-    .status[data-state='unavailable'] { background: #fdecec; color: #7f1d1d; }
-    nav { display: flex; gap: 1rem; align-items: center; margin-top: 1rem; }
+    .offline { position: sticky; top: 0; z-index: 1000; display: flex; gap: 8px; align-items: center; justify-content: center; padding: 8px 16px; background: #7f1d1d; color: #fff; font-weight: 500; }
   `,
 })
-export class App implements OnInit {
-  protected readonly status = inject(ServiceStatus);
-  protected readonly statusText = computed(() => {
-    switch (this.status.state()) {
-      case 'ready':
-        return 'The API is ready.';
-      case 'unavailable':
-        return 'The API is not reachable or not ready.';
-      default:
-        return 'Checking the API…';
-    }
-  });
-
-  ngOnInit(): void {
-    this.status.refresh();
-  }
+export class App {
+  protected readonly network = inject(NetworkStatusService);
 }

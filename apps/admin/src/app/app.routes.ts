@@ -1,0 +1,21 @@
+import type { Routes } from '@angular/router';
+import { authGuard } from './core/auth.guard';
+import { AUTH_ROUTES } from './pages/auth/auth.routes';
+
+export const routes: Routes = [
+  ...AUTH_ROUTES,
+  {
+    path: '',
+    loadComponent: () => import('./layout/shell').then((m) => m.Shell),
+    canActivate: [authGuard],
+    children: [
+      { path: '', pathMatch: 'full', loadChildren: () => import('./pages/dashboard/dashboard.routes').then((m) => m.DASHBOARD_ROUTES) },
+      { path: 'scrape', loadChildren: () => import('./pages/scrape/scrape.routes').then((m) => m.SCRAPE_ROUTES) },
+      { path: 'tasks', loadChildren: () => import('./pages/tasks/tasks.routes').then((m) => m.TASKS_ROUTES) },
+      { path: 'leads', loadChildren: () => import('./pages/leads/leads.routes').then((m) => m.LEADS_ROUTES) },
+      { path: 'billing', loadChildren: () => import('./pages/billing/billing.routes').then((m) => m.BILLING_ROUTES) },
+      { path: 'settings', loadChildren: () => import('./pages/settings/settings.routes').then((m) => m.SETTINGS_ROUTES) },
+    ],
+  },
+  { path: '**', redirectTo: '' },
+];
