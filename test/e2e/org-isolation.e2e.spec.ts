@@ -19,6 +19,9 @@ interface OrgB {
   invitationId: string;
   apiKeyId: string;
   taskId: string;
+  leadId: string;
+  webhookId: string;
+  webhookDeliveryId: string;
 }
 
 interface Row {
@@ -43,10 +46,27 @@ const ENDPOINTS_TAKING_AN_ID: Row[] = [
   { method: 'POST', path: '/api/v1/scraper/resume/{taskId}', params: (b) => ({ taskId: b.taskId }) },
   { method: 'GET', path: '/api/v1/tasks/{id}', params: (b) => ({ id: b.taskId }) },
   { method: 'GET', path: '/api/v1/tasks/{id}/events', params: (b) => ({ id: b.taskId }) },
+  { method: 'GET', path: '/api/v1/leads/{id}', params: (b) => ({ id: b.leadId }) },
+  { method: 'PATCH', path: '/api/v1/leads/{id}', params: (b) => ({ id: b.leadId }), body: { status: 'qualified' } },
+  { method: 'DELETE', path: '/api/v1/leads/{id}', params: (b) => ({ id: b.leadId }) },
+  { method: 'POST', path: '/api/v1/leads/{id}/restore', params: (b) => ({ id: b.leadId }) },
+  { method: 'PATCH', path: '/api/v1/webhooks/{id}', params: (b) => ({ id: b.webhookId }), body: { enabled: false } },
+  { method: 'DELETE', path: '/api/v1/webhooks/{id}', params: (b) => ({ id: b.webhookId }) },
+  { method: 'POST', path: '/api/v1/webhooks/{id}/rotate-secret', params: (b) => ({ id: b.webhookId }), body: {} },
+  { method: 'GET', path: '/api/v1/webhooks/{id}/deliveries', params: (b) => ({ id: b.webhookId }) },
+  { method: 'POST', path: '/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver', params: (b) => ({ id: b.webhookId, deliveryId: b.webhookDeliveryId }) },
+  { method: 'POST', path: '/api/v1/webhooks/{id}/ping', params: (b) => ({ id: b.webhookId }) },
 ];
 
 /** Operations with a path parameter that is not the id of an org's resource, and why. */
-const NOT_ORG_RESOURCES: Array<{ method: string; path: string; reason: string }> = [];
+const NOT_ORG_RESOURCES: Array<{ method: string; path: string; reason: string }> = [
+  { method: 'POST', path: '/api/v1/admin/orgs/{id}/credits', reason: 'platform administrators act on any organization by design' },
+  {
+    method: 'DELETE',
+    path: '/api/v1/legal/opt-out/{profileUrl}',
+    reason: 'the opt-out list is global (keyed hashes, no org): the parameter is a profile URL, not the id of any org\'s resource (tested in legal-opt-out.e2e)',
+  },
+];
 
 let testApp: TestApp;
 let api: ApiClient;
@@ -65,16 +85,21 @@ async function createOrgB(): Promise<OrgB> {
     token: ownerB.accessToken,
     body: { platform: 'website', seeds: ['https://org-b-task.invalid/'], options: { maxPages: 1 } },
   });
+  const webhook = await api.json<{ id: string }>('POST', 'webhooks', 201, { token: ownerB.accessToken, body: { url: 'http://127.0.0.1:9/org-b-hook', events: ['task.completed'] } });
+  const ping = await api.json<{ id: string }>('POST', `webhooks/${webhook.id}/ping`, 202, { token: ownerB.accessToken });
   const member = await api.register('member@org-b.test', 'Ben Member');
   // Joined directly in the database: the invitation flow has its own tests (identity-orgs).
   const database = new Client({ connectionString: testApp.databaseOwnerUrl });
   await database.connect();
+  const leadId = '0190a000-0000-7000-8000-00000000b001';
   try {
     await database.query(`INSERT INTO membership (org_id, user_id, role) VALUES ($1, $2, 'member')`, [ownerB.user.organization.id, member.user.id]);
+    // A soft-deleted lead too would do for restore; a live one shows every endpoint hides it.
+    await database.query(`INSERT INTO lead (id, org_id, kind, dedup_key, full_name) VALUES ($1, $2, 'person', 'e:b@org-b.test', 'Bea Lead')`, [leadId, ownerB.user.organization.id]);
   } finally {
     await database.end();
   }
-  return { ownerId: ownerB.user.id, memberId: member.user.id, sessionId: sessionIdOf(ownerB), invitationId: invitation.id, apiKeyId: apiKey.id, taskId: task.id };
+  return { ownerId: ownerB.user.id, memberId: member.user.id, sessionId: sessionIdOf(ownerB), invitationId: invitation.id, apiKeyId: apiKey.id, taskId: task.id, leadId, webhookId: webhook.id, webhookDeliveryId: ping.id };
 }
 
 beforeAll(async () => {
@@ -116,6 +141,12 @@ describe('org isolation', () => {
     const keys = await api.json<{ items: Array<{ id: string }> }>('GET', 'api-keys', 200, { token: ownerB.accessToken });
     expect(keys.items.map((key) => key.id)).toEqual([orgB.apiKeyId]);
     await api.json('GET', 'auth/me', 200, { token: ownerB.accessToken });
+    const lead = await api.json<{ status: string; deletedAt: string | null }>('GET', `leads/${orgB.leadId}`, 200, { token: ownerB.accessToken });
+    expect(lead).toMatchObject({ status: 'new', deletedAt: null });
+    const webhooks = await api.json<{ items: Array<{ id: string; enabled: boolean }> }>('GET', 'webhooks', 200, { token: ownerB.accessToken });
+    expect(webhooks.items).toEqual([expect.objectContaining({ id: orgB.webhookId, enabled: true })]);
+    const deliveries = await api.json<{ items: Array<{ id: string }> }>('GET', `webhooks/${orgB.webhookId}/deliveries`, 200, { token: ownerB.accessToken });
+    expect(deliveries.items.map((delivery) => delivery.id)).toEqual([orgB.webhookDeliveryId]);
   });
 
   it('lists only the caller’s own org everywhere', async () => {
@@ -123,6 +154,7 @@ describe('org isolation', () => {
     expect(members.items.map((member) => member.userId)).toEqual([ownerA.user.id]);
     expect((await api.json<{ items: unknown[] }>('GET', 'orgs/current/invitations', 200, { token: ownerA.accessToken })).items).toEqual([]);
     expect((await api.json<{ items: unknown[] }>('GET', 'api-keys', 200, { token: ownerA.accessToken })).items).toEqual([]);
+    expect((await api.json<{ items: unknown[] }>('GET', 'webhooks', 200, { token: ownerA.accessToken })).items).toEqual([]);
     const sessions = await api.json<{ items: Array<{ id: string }> }>('GET', 'auth/sessions', 200, { token: ownerA.accessToken });
     expect(sessions.items.map((session) => session.id)).not.toContain(orgB.sessionId);
   });

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -14,10 +15,16 @@ import { ThrottlingModule } from './common/throttling/throttling.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LeadsModule } from './leads/leads.module';
+import { LeadsApiModule } from './leads/leads-api.module';
+import { AnalyticsModule } from './analytics/analytics.module';
+import { ExportModule } from './export/export.module';
+import { LegalModule } from './legal/legal.module';
 import { MailModule } from './mail/mail.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { QueueModule } from './queue/queue.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { ScraperModule } from './scraper/scraper.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The HTTP API (and, when `WORKERS_IN_PROCESS`, the workers too). */
 @Module({})
@@ -38,10 +45,17 @@ export class AppModule {
         AuthModule,
         OrgsModule,
         ApiKeysModule,
+        AdminModule,
         IdempotencyModule,
         BillingModule,
         ScraperModule,
         LeadsModule,
+        LeadsApiModule,
+        AnalyticsModule,
+        ExportModule,
+        RealtimeModule,
+        WebhooksModule,
+        LegalModule,
         ...extraModules,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -25,14 +25,28 @@ export type AuditAction =
   | 'org.member.removed'
   | 'api_key.created'
   | 'api_key.revoked'
-  | 'admin.platform_admin_granted';
+  | 'admin.platform_admin_granted'
+  | 'admin.credits_adjusted'
+  | 'webhook.created'
+  | 'webhook.secret_rotated'
+  | 'webhook.deleted'
+  | 'lead.deleted'
+  | 'lead.restored'
+  | 'lead.bulk_updated'
+  | 'lead.exported'
+  | 'legal.opt_out.recorded'
+  | 'legal.opt_out.purged'
+  | 'legal.opt_out.withdrawn'
+  | 'legal.retention.policy_updated'
+  | 'legal.retention.ran'
+  | 'legal.dsar.exported';
 
 export interface AuditEvent {
   action: AuditAction;
   orgId: string | null;
   actorUserId?: string | null;
   actorApiKeyId?: string | null;
-  target?: { type: 'user' | 'session' | 'api_key' | 'invitation' | 'organization'; id: string };
+  target?: { type: 'user' | 'session' | 'api_key' | 'invitation' | 'organization' | 'lead' | 'webhook' | 'suppression'; id: string };
   client?: ClientInfo;
   /** Never an email address, a name or a secret: the log outlives the people it mentions. */
   metadata?: AuditMetadata;

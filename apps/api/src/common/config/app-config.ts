@@ -28,6 +28,10 @@ export interface AppConfig {
   allowPrivateTargets: boolean;
   stripeSecretKey: string | undefined;
   stripeWebhookSecret: string | undefined;
+  /** Stripe price ids of the paid plans (STRIPE_PRICE_PRO, STRIPE_PRICE_BUSINESS). */
+  stripePrices: { pro: string | undefined; business: string | undefined };
+  /** Where the Stripe SDK sends API calls (STRIPE_API_BASE); unset means api.stripe.com. Tests point it at a local fake. */
+  stripeApiBase: { protocol: 'http' | 'https'; host: string; port: number } | undefined;
   jwtSecret: string;
   encryptionKey: string;
   corsOrigins: string[];
@@ -40,6 +44,8 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Directory holding the built admin console (index.html); served at / when present. */
   adminDistDir: string;
+  /** First retry delay of a failed webhook delivery; later ones double (WEBHOOK_RETRY_BASE_MS, default one minute). */
+  webhookRetryBaseMs: number;
 }
 
 export class ConfigValidationError extends Error {
@@ -60,6 +66,28 @@ const secret = makeValidator<string>((value) => {
   if (value.length < 32) throw new EnvError('must be at least 32 characters');
   return value;
 });
+
+const stripePriceId = makeValidator<string>((value) => {
+  if (!/^price_[A-Za-z0-9]{1,200}$/.test(value)) throw new EnvError('must be a Stripe price id (price_...)');
+  return value;
+});
+
+/** STRIPE_API_BASE: scheme, host and port only. */
+function parseStripeApiBase(value: string | undefined, isProduction: boolean, problems: string[]): AppConfig['stripeApiBase'] {
+  if (!value) return undefined;
+  const parsed = new URL(value);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    problems.push('STRIPE_API_BASE: must be an http:// or https:// URL');
+    return undefined;
+  }
+  if ((parsed.pathname !== '/' && parsed.pathname !== '') || parsed.search || parsed.username) {
+    problems.push('STRIPE_API_BASE: must be scheme, host and port only (no path, query or credentials)');
+    return undefined;
+  }
+  if (isProduction && parsed.protocol !== 'https:') problems.push('STRIPE_API_BASE: must be https:// when NODE_ENV=production');
+  const protocol = parsed.protocol === 'http:' ? 'http' : 'https';
+  return { protocol, host: parsed.hostname.replace(/^\[|\]$/g, ''), port: parsed.port ? Number(parsed.port) : protocol === 'http' ? 80 : 443 };
+}
 
 const postgresUrl = makeValidator<string>((value) => {
   let parsed: URL;
@@ -97,6 +125,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ALLOW_PRIVATE_TARGETS: bool({ default: false }),
       STRIPE_SECRET_KEY: str({ default: undefined }),
       STRIPE_WEBHOOK_SECRET: str({ default: undefined }),
+      STRIPE_PRICE_PRO: stripePriceId({ default: undefined }),
+      STRIPE_PRICE_BUSINESS: stripePriceId({ default: undefined }),
+      STRIPE_API_BASE: url({ default: undefined }),
       JWT_SECRET: secret({ default: undefined }),
       ENCRYPTION_KEY: secret({ default: undefined }),
       CORS_ORIGINS: commaList({ default: [] }),
@@ -108,6 +139,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       METRICS_TOKEN: str({ default: undefined }),
       TRUST_PROXY: bool({ default: false }),
       ADMIN_DIST_DIR: str({ default: undefined }),
+      WEBHOOK_RETRY_BASE_MS: num({ default: 60_000 }),
     },
     {
       reporter: ({ errors }) => {
@@ -125,11 +157,16 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (raw.DATABASE_POOL_SIZE < 1 || raw.DATABASE_POOL_SIZE > 200) problems.push('DATABASE_POOL_SIZE: must be between 1 and 200');
   if (raw.DATABASE_MIGRATION_URL && !raw.DATABASE_URL) problems.push('DATABASE_MIGRATION_URL: needs DATABASE_URL (the runtime role) as well');
   if (raw.DEFAULT_CREDITS < 0) problems.push('DEFAULT_CREDITS: must not be negative');
+  if (!Number.isInteger(raw.WEBHOOK_RETRY_BASE_MS) || raw.WEBHOOK_RETRY_BASE_MS < 10 || raw.WEBHOOK_RETRY_BASE_MS > 3_600_000) {
+    problems.push('WEBHOOK_RETRY_BASE_MS: must be an integer between 10 and 3600000');
+  } else if (isProduction && raw.WEBHOOK_RETRY_BASE_MS < 1_000) problems.push('WEBHOOK_RETRY_BASE_MS: must be at least 1000 when NODE_ENV=production');
+  const stripeApiBase = parseStripeApiBase(raw.STRIPE_API_BASE, isProduction, problems);
   if (isProduction) {
     for (const name of ['JWT_SECRET', 'ENCRYPTION_KEY', 'DATABASE_URL'] as const) {
       if (!raw[name]) problems.push(`${name} is required when NODE_ENV=production`);
     }
     if (raw.ALLOW_PRIVATE_TARGETS) problems.push('ALLOW_PRIVATE_TARGETS must not be true when NODE_ENV=production');
+    if (raw.STRIPE_SECRET_KEY && !raw.STRIPE_WEBHOOK_SECRET) problems.push('STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set in production');
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
@@ -152,6 +189,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     allowPrivateTargets: raw.ALLOW_PRIVATE_TARGETS,
     stripeSecretKey: raw.STRIPE_SECRET_KEY || undefined,
     stripeWebhookSecret: raw.STRIPE_WEBHOOK_SECRET || undefined,
+    stripePrices: { pro: raw.STRIPE_PRICE_PRO, business: raw.STRIPE_PRICE_BUSINESS },
+    stripeApiBase,
     jwtSecret: raw.JWT_SECRET ?? generated!.jwtSecret,
     encryptionKey: raw.ENCRYPTION_KEY ?? generated!.encryptionKey,
     corsOrigins: raw.CORS_ORIGINS,
@@ -163,5 +202,6 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken: raw.METRICS_TOKEN || undefined,
     trustProxy: raw.TRUST_PROXY,
     adminDistDir: resolve(raw.ADMIN_DIST_DIR ?? 'dist/admin/browser'),
+    webhookRetryBaseMs: raw.WEBHOOK_RETRY_BASE_MS,
   };
 }

@@ -10,10 +10,13 @@ export interface EmailVariables {
   'reset-password': { name: string; link: string };
   invitation: { organizationName: string; inviterName: string; role: string; link: string; expiresAt: string };
   welcome: { name: string; consoleUrl: string };
+  'payment-failed': { name: string; organizationName: string; amountDue: string; link: string };
+  'webhook-disabled': { name: string; organizationName: string; url: string; reason: string; link: string };
+  'opt-out-confirm': { link: string; expiresInHours: number };
 }
 
 export type EmailTemplate = keyof EmailVariables;
-export const EMAIL_TEMPLATES: EmailTemplate[] = ['verify-email', 'reset-password', 'invitation', 'welcome'];
+export const EMAIL_TEMPLATES: EmailTemplate[] = ['verify-email', 'reset-password', 'invitation', 'welcome', 'payment-failed', 'webhook-disabled', 'opt-out-confirm'];
 
 const escapeHtml = (value: string): string =>
   value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -94,6 +97,40 @@ const renderers: { [T in EmailTemplate]: (variables: EmailVariables[T]) => Rende
       ],
       action: { label: 'Open Leadforge', url: consoleUrl },
       footer: FOOTER,
+    }),
+  'payment-failed': ({ name, organizationName, amountDue, link }) =>
+    render({
+      subject: `Payment failed for ${organizationName}`,
+      greeting: `Hello ${name},`,
+      paragraphs: [
+        `We could not collect ${amountDue} for the Leadforge subscription of ${organizationName}. Stripe will retry the payment over the next days.`,
+        'Until the invoice is paid, new scrape tasks cannot start; running tasks and your leads are not affected. Please update the payment method in the billing portal.',
+      ],
+      action: { label: 'Open billing', url: link },
+      footer: FOOTER,
+    }),
+  'webhook-disabled': ({ name, organizationName, url, reason, link }) =>
+    render({
+      subject: `A webhook endpoint of ${organizationName} was disabled`,
+      greeting: `Hello ${name},`,
+      paragraphs: [
+        `Leadforge stopped sending webhooks to ${url} because ${reason}.`,
+        'Events that happen while it is disabled are not delivered to it. Fix the receiver, then enable the endpoint again; failed deliveries can be sent again from their delivery log.',
+      ],
+      action: { label: 'Open webhooks', url: link },
+      footer: FOOTER,
+    }),
+  'opt-out-confirm': ({ link, expiresInHours }) =>
+    render({
+      subject: 'Confirm your opt-out from Leadforge',
+      greeting: 'Hello,',
+      paragraphs: [
+        `Someone asked that this email address be removed from Leadforge and never collected again. Confirm it with the button below; the link works once and expires in ${expiresInHours} hours.`,
+        'Once confirmed, every organization on Leadforge loses the records that contain this address, and new crawls skip it. We keep only a keyed fingerprint of the address, which cannot be turned back into it.',
+        'If you did not ask for this, ignore this email: nothing changes.',
+      ],
+      action: { label: 'Confirm the opt-out', url: link },
+      footer: 'Leadforge. You receive this email because an opt-out was requested for this address.',
     }),
 };
 
