@@ -40,9 +40,9 @@ export class OptOutService {
     private readonly purge: SuppressionPurgeService,
     private readonly mail: MailService,
     private readonly audit: AuditService,
-    @InjectConfig() config: Pick<AppConfig, 'encryptionKey'>,
+    @InjectConfig() config: Pick<AppConfig, 'suppressionHashKey'>,
   ) {
-    this.hasher = new SuppressionHasher(config.encryptionKey);
+    this.hasher = new SuppressionHasher(config.suppressionHashKey);
   }
 
   async request(body: OptOutRequestBody): Promise<OptOutResponse> {

@@ -43,9 +43,9 @@ export class SuppressionPurgeService {
     private readonly repository: LegalRepository,
     private readonly audit: AuditService,
     private readonly queue: QueueService,
-    @InjectConfig() config: Pick<AppConfig, 'encryptionKey'>,
+    @InjectConfig() config: Pick<AppConfig, 'suppressionHashKey'>,
   ) {
-    this.hasher = new SuppressionHasher(config.encryptionKey);
+    this.hasher = new SuppressionHasher(config.suppressionHashKey);
   }
 
   /** Queues the purge in the caller's transaction: it exists iff the suppression commits. */

@@ -18,7 +18,7 @@ export interface SealedEmail<T extends EmailTemplate = EmailTemplate> {
   variables: EmailVariables[T];
 }
 
-export const mailSecretBox = (config: AppConfig): SecretBox => new SecretBox(config.encryptionKey, 'mail');
+export const mailSecretBox = (config: AppConfig): SecretBox => new SecretBox(config.encryptionKeyring, 'mail');
 
 /** Producers call this; the email leaves from a queue job with retries, never inside a request. */
 @Injectable()

@@ -31,7 +31,7 @@ describe('webhook signing', () => {
   });
 
   it('keeps secrets sealed at rest', () => {
-    const box = webhookSecretBox({ encryptionKey: 'test-encryption-key-0123456789abcdef0123456789' });
+    const box = webhookSecretBox({ encryptionKeyring: { currentId: 'k1', current: 'test-encryption-key-0123456789abcdef0123456789', retired: {} } });
     const secret = generateWebhookSecret();
     const sealed = box.seal(secret);
     expect(sealed).not.toContain(secret.slice(6));

@@ -10,7 +10,7 @@ export function generateWebhookSecret(): string {
   return `${SECRET_PREFIX}${randomBytes(24).toString('base64')}`;
 }
 
-export const webhookSecretBox = (config: Pick<AppConfig, 'encryptionKey'>): SecretBox => new SecretBox(config.encryptionKey, 'webhooks');
+export const webhookSecretBox = (config: Pick<AppConfig, 'encryptionKeyring'>): SecretBox => new SecretBox(config.encryptionKeyring, 'webhooks');
 
 export interface SignedHeaders {
   'webhook-id': string;

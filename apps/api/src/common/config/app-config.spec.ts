@@ -76,4 +76,18 @@ describe('loadAppConfig', () => {
     const config = loadAppConfig({ DATA_DIR: tempDir(), CORS_ORIGINS: 'https://a.example, https://b.example,,' });
     expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
+
+  it('keeps opt-out hashes on the k1 key across an encryption key rotation', () => {
+    const original = 'o'.repeat(40);
+    const rotated = 'n'.repeat(40);
+    const before = loadAppConfig({ DATA_DIR: tempDir(), ENCRYPTION_KEY: original, JWT_SECRET: 'j'.repeat(40) });
+    expect(before.encryptionKeyring).toEqual({ currentId: 'k1', current: original, retired: {} });
+    expect(before.suppressionHashKey).toBe(original);
+    const after = loadAppConfig({ DATA_DIR: tempDir(), ENCRYPTION_KEY: rotated, ENCRYPTION_KEY_ID: 'k2', ENCRYPTION_KEYS_RETIRED: `k1:${original}`, JWT_SECRET: 'j'.repeat(40) });
+    expect(after.encryptionKeyring).toEqual({ currentId: 'k2', current: rotated, retired: { k1: original } });
+    expect(after.suppressionHashKey).toBe(original);
+    expect(() => loadAppConfig({ DATA_DIR: tempDir(), ENCRYPTION_KEYS_RETIRED: 'k1:short' })).toThrow(/ENCRYPTION_KEYS_RETIRED/);
+    expect(() => loadAppConfig({ DATA_DIR: tempDir(), ENCRYPTION_KEY_ID: 'Key One' })).toThrow(/ENCRYPTION_KEY_ID/);
+  });
 });
+

@@ -1,5 +1,6 @@
 import { bool, cleanEnv, num, port, str, url, makeValidator, EnvError, EnvMissingError } from 'envalid';
 import { resolve } from 'node:path';
+import type { EncryptionKeyring } from '../crypto/secret-box';
 import { loadDevelopmentSecrets } from './development-secrets';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -34,6 +35,13 @@ export interface AppConfig {
   stripeApiBase: { protocol: 'http' | 'https'; host: string; port: number } | undefined;
   jwtSecret: string;
   encryptionKey: string;
+  /** Key id of ENCRYPTION_KEY, and retired keys that still open values sealed before a rotation. */
+  encryptionKeyring: EncryptionKeyring;
+  /**
+   * The key opt-out hashes are made with. It never changes with a rotation (the hashed values are
+   * not stored, so hashes cannot be re-keyed): the key of id `k1`, current or retired.
+   */
+  suppressionHashKey: string;
   corsOrigins: string[];
   chromiumPath: string;
   workersInProcess: boolean;
@@ -89,6 +97,24 @@ function parseStripeApiBase(value: string | undefined, isProduction: boolean, pr
   return { protocol, host: parsed.hostname.replace(/^\[|\]$/g, ''), port: parsed.port ? Number(parsed.port) : protocol === 'http' ? 80 : 443 };
 }
 
+const keyId = makeValidator<string>((value) => {
+  if (!/^[a-z0-9]{1,16}$/.test(value)) throw new EnvError('must be 1..16 lower-case letters or digits');
+  return value;
+});
+
+/** `k1:<secret>,k2:<secret>`: keys retired by a rotation, kept to open values sealed with them. */
+const retiredKeys = makeValidator<Record<string, string>>((value) => {
+  const keys: Record<string, string> = {};
+  for (const entry of value.split(',').map((item) => item.trim()).filter(Boolean)) {
+    const separator = entry.indexOf(':');
+    const id = entry.slice(0, separator);
+    const secretValue = entry.slice(separator + 1);
+    if (separator < 1 || !/^[a-z0-9]{1,16}$/.test(id) || secretValue.length < 32) throw new EnvError('must be a comma-separated list of <key id>:<key of 32+ characters>');
+    keys[id] = secretValue;
+  }
+  return keys;
+});
+
 const postgresUrl = makeValidator<string>((value) => {
   let parsed: URL;
   try {
@@ -130,6 +156,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       STRIPE_API_BASE: url({ default: undefined }),
       JWT_SECRET: secret({ default: undefined }),
       ENCRYPTION_KEY: secret({ default: undefined }),
+      ENCRYPTION_KEY_ID: keyId({ default: 'k1' }),
+      ENCRYPTION_KEYS_RETIRED: retiredKeys({ default: {} }),
       CORS_ORIGINS: commaList({ default: [] }),
       CHROMIUM_PATH: str({ default: '/usr/bin/chromium' }),
       WORKERS_IN_PROCESS: bool({ default: undefined }),
@@ -193,6 +221,13 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stripeApiBase,
     jwtSecret: raw.JWT_SECRET ?? generated!.jwtSecret,
     encryptionKey: raw.ENCRYPTION_KEY ?? generated!.encryptionKey,
+    suppressionHashKey:
+      raw.ENCRYPTION_KEY_ID === 'k1' ? (raw.ENCRYPTION_KEY ?? generated!.encryptionKey) : (raw.ENCRYPTION_KEYS_RETIRED.k1 ?? raw.ENCRYPTION_KEY ?? generated!.encryptionKey),
+    encryptionKeyring: {
+      currentId: raw.ENCRYPTION_KEY_ID,
+      current: raw.ENCRYPTION_KEY ?? generated!.encryptionKey,
+      retired: Object.fromEntries(Object.entries(raw.ENCRYPTION_KEYS_RETIRED).filter(([id]) => id !== raw.ENCRYPTION_KEY_ID)),
+    },
     corsOrigins: raw.CORS_ORIGINS,
     chromiumPath: raw.CHROMIUM_PATH,
     workersInProcess: raw.WORKERS_IN_PROCESS ?? !isProduction,

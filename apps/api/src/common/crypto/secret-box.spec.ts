@@ -25,3 +25,22 @@ describe('SecretBox', () => {
     expect(() => box.open('k9.a.b.c')).toThrow(/unknown key/);
   });
 });
+
+describe('SecretBox key rotation', () => {
+  const oldKey = 'o'.repeat(40);
+  const newKey = 'n'.repeat(40);
+
+  it('opens values sealed with a retired key, seals new ones with the current key, and re-seals', () => {
+    const before = new SecretBox({ currentId: 'k1', current: oldKey, retired: {} }, 'webhooks');
+    const sealed = before.seal('whsec_secret');
+    const after = new SecretBox({ currentId: 'k2', current: newKey, retired: { k1: oldKey } }, 'webhooks');
+    expect(after.open(sealed)).toBe('whsec_secret');
+    expect(after.isStale(sealed)).toBe(true);
+    const resealed = after.reseal(sealed);
+    expect(resealed.startsWith('k2.')).toBe(true);
+    expect(after.isStale(resealed)).toBe(false);
+    const withoutRetired = new SecretBox({ currentId: 'k2', current: newKey, retired: {} }, 'webhooks');
+    expect(withoutRetired.open(resealed)).toBe('whsec_secret');
+    expect(() => withoutRetired.open(sealed)).toThrow();
+  });
+});

@@ -1,7 +1,14 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
-const KEY_ID = 'k1';
+const DEFAULT_KEY_ID = 'k1';
 const IV_BYTES = 12;
+
+/** The key new values are sealed with, and retired keys that still open older values. */
+export interface EncryptionKeyring {
+  currentId: string;
+  current: string;
+  retired: Record<string, string>;
+}
 
 /**
  * AES-256-GCM for secrets at rest (queued email payloads with their links, later webhook and SMTP
@@ -10,17 +17,30 @@ const IV_BYTES = 12;
  */
 export class SecretBox {
   private readonly keys: Map<string, Buffer>;
+  private readonly currentId: string;
 
-  constructor(encryptionKey: string, purpose: string) {
-    const key = Buffer.from(hkdfSync('sha256', encryptionKey, Buffer.alloc(0), `leadforge:${purpose}`, 32));
-    this.keys = new Map([[KEY_ID, key]]);
+  constructor(keys: string | EncryptionKeyring, purpose: string) {
+    const keyring: EncryptionKeyring = typeof keys === 'string' ? { currentId: DEFAULT_KEY_ID, current: keys, retired: {} } : keys;
+    const derive = (secret: string): Buffer => Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `leadforge:${purpose}`, 32));
+    this.currentId = keyring.currentId;
+    this.keys = new Map([...Object.entries(keyring.retired).map(([id, secret]) => [id, derive(secret)] as const), [keyring.currentId, derive(keyring.current)]]);
   }
 
   seal(plaintext: string): string {
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(KEY_ID)!, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentId)!, iv);
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [KEY_ID, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+    return [this.currentId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+  }
+
+  /** True when the value was sealed with a key other than the current one. */
+  isStale(sealed: string): boolean {
+    return sealed.split('.', 1)[0] !== this.currentId;
+  }
+
+  /** Opens with whichever key sealed it and seals again with the current key. */
+  reseal(sealed: string): string {
+    return this.seal(this.open(sealed));
   }
 
   open(sealed: string): string {
