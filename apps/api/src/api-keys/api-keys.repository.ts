@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { sha256 } from '../common/crypto/tokens';
 import { TenantDatabase } from '../database/tenant-database';
+import { AuditLog } from '../audit/audit-log.entity';
+import { newId } from '../common/ids';
 import { ApiKey } from './api-key.entity';
 
 /** API keys of an org; lookups by secret use the api_key_secret_read policy. */
@@ -34,6 +36,10 @@ export class ApiKeysRepository {
       if (!key.lastUsedAt || key.lastUsedAt.getTime() < Date.now() - 60_000) {
         await TenantDatabase.setScope(db, { orgId: key.orgId });
         await db.update(ApiKey, { id: key.id, orgId: key.orgId }, { lastUsedAt: () => 'now()' });
+        // The audit log notes a key's use once per hour of activity, not per request.
+        if (!key.lastUsedAt || key.lastUsedAt.getTime() < Date.now() - 3_600_000) {
+          await db.insert(AuditLog, { id: newId(), orgId: key.orgId, actorApiKeyId: key.id, action: 'api_key.used', targetType: 'api_key', targetId: key.id, metadata: {} });
+        }
       }
       return { id: key.id, orgId: key.orgId };
     });

@@ -25,6 +25,7 @@ export type AuditAction =
   | 'org.member.removed'
   | 'api_key.created'
   | 'api_key.revoked'
+  | 'api_key.used'
   | 'admin.platform_admin_granted'
   | 'admin.credits_adjusted'
   | 'webhook.created'
