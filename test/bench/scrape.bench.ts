@@ -51,11 +51,11 @@ async function newAccount(baseUrl: string, dataDir: string, round: number): Prom
   return login.accessToken;
 }
 
-async function runTask(baseUrl: string, token: string, seed: string): Promise<{ pagesPerSecond: number; pages: number; seconds: number; leads: number }> {
+async function runTask(baseUrl: string, token: string, seed: string, maxPages = BENCH_PAGES + 50): Promise<{ pagesPerSecond: number; pages: number; seconds: number; leads: number }> {
   const { task } = await json<{ task: { id: string } }>(baseUrl, 'POST', 'scraper/start', token, {
     platform: 'website',
     seeds: [seed],
-    options: { maxPages: BENCH_PAGES + 50, maxDepth: 5, concurrency: BENCH_CONCURRENCY, delayMs: 0, respectRobots: true },
+    options: { maxPages, maxDepth: 5, concurrency: BENCH_CONCURRENCY, delayMs: 0, respectRobots: true },
   });
   let view: TaskView;
   do {
@@ -63,6 +63,7 @@ async function runTask(baseUrl: string, token: string, seed: string): Promise<{ 
     view = await json<TaskView>(baseUrl, 'GET', `tasks/${task.id}`, token);
   } while (!['completed', 'failed', 'cancelled', 'timed_out'].includes(view.status));
   if (view.status !== 'completed') throw new Error(`task ended ${view.status}`);
+  if (maxPages <= BENCH_PAGES && view.progress.pagesFetched !== maxPages) throw new Error(`warm-up fetched ${view.progress.pagesFetched} pages`);
   const seconds = (Date.parse(view.finishedAt!) - Date.parse(view.startedAt!)) / 1000;
   return { pagesPerSecond: view.progress.pagesFetched / seconds, pages: view.progress.pagesFetched, seconds, leads: view.progress.leadsStored };
 }
@@ -87,7 +88,9 @@ async function main(): Promise<void> {
       throw new Error(`the API did not become ready: ${(error as Error).message}\n${api.output().slice(-3000)}`);
     });
     process.stdout.write(`site: ${BENCH_PAGES} pages, ${(site.averageBytes / 1024).toFixed(1)} KB average, concurrency ${BENCH_CONCURRENCY}, ${cpus().length} CPUs, ${ROUNDS} rounds\n`);
+    // Warm-up of both paths (JIT, sockets, the extraction threads) before anything is measured.
     await runBareCheerio(site.urls.slice(0, 200));
+    await runTask(baseUrl, await newAccount(baseUrl, dataDir, -1), site.urls[0]!, 200);
     const bare: number[] = [];
     const full: number[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
