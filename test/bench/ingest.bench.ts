@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   await admin.connect();
   const runtime = new DataSource({ type: 'postgres', url: runtimeUrl(database.url, postgres.runtimeRolePassword), poolSize: 2 });
   await runtime.initialize();
-  const service = new LeadIngestService(new TenantDatabase(runtime), { encryptionKey: 'bench-encryption-key-0123456789abcdefghij' });
+  const service = new LeadIngestService(new TenantDatabase(runtime), { suppressionHashKey: 'bench-encryption-key-0123456789abcdefghij' });
   const pageChunk = BATCH / PEOPLE_PER_PAGE;
 
   const insertRates: number[] = [];

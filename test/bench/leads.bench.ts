@@ -133,7 +133,7 @@ async function ingestFigure(owner: Client, runtimeDatabaseUrl: string): Promise<
   await owner.query(`INSERT INTO scrape_task (id, org_id, name, platform, status, seeds, options, lead_objective, credits_reserved) VALUES ($1, $2, 'bench', 'website', 'running', '[]', '{}', 'sales', 1)`, [taskId, orgId]);
   const runtime = new DataSource({ type: 'postgres', url: runtimeDatabaseUrl, poolSize: 2 });
   await runtime.initialize();
-  const service = new LeadIngestService(new TenantDatabase(runtime), { encryptionKey: SECRETS.ENCRYPTION_KEY });
+  const service = new LeadIngestService(new TenantDatabase(runtime), { suppressionHashKey: SECRETS.ENCRYPTION_KEY });
   const pages = ingestPages('a');
   const candidates = pages.flatMap((p) => candidatesFromPage(p, taskId).candidates);
   let started = performance.now();

@@ -63,7 +63,7 @@ beforeAll(async () => {
   admin = new DataSource(buildDataSourceOptions({ url: database.url, poolSize: 2 }));
   runtime = new DataSource(buildDataSourceOptions({ url: runtimeUrl(database.url, inject('runtimeRolePassword')), poolSize: 8 }));
   await Promise.all([admin.initialize(), runtime.initialize()]);
-  service = new LeadIngestService(new TenantDatabase(runtime), { encryptionKey: ENCRYPTION_KEY });
+  service = new LeadIngestService(new TenantDatabase(runtime), { suppressionHashKey: ENCRYPTION_KEY });
 });
 
 afterAll(async () => {
@@ -78,7 +78,7 @@ describe('LeadsModule', () => {
     @Module({ providers: [{ provide: TenantDatabase, useValue: new TenantDatabase(runtime) }], exports: [TenantDatabase] })
     class TestDatabaseModule {}
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot({ encryptionKey: ENCRYPTION_KEY } as AppConfig), TestDatabaseModule, LeadsModule],
+      imports: [ConfigModule.forRoot({ encryptionKey: ENCRYPTION_KEY, suppressionHashKey: ENCRYPTION_KEY } as AppConfig), TestDatabaseModule, LeadsModule],
     }).compile();
     const fromNest = moduleRef.get(LeadIngestService);
     const { orgId, taskId } = await newOrg();

@@ -91,9 +91,9 @@ export class LeadIngestService {
 
   constructor(
     private readonly tenantDatabase: TenantDatabase,
-    @InjectConfig() config: Pick<AppConfig, 'encryptionKey'>,
+    @InjectConfig() config: Pick<AppConfig, 'suppressionHashKey'>,
   ) {
-    this.hasher = new SuppressionHasher(config.encryptionKey);
+    this.hasher = new SuppressionHasher(config.suppressionHashKey);
   }
 
   /** Ingests the pages; each batch of leads commits in its own org-scoped transaction, retried on lock races. */

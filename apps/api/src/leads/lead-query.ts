@@ -50,12 +50,18 @@ const termRange = (word: string, p: SqlParams): string =>
  */
 export function searchWhere(orgParam: string, words: string[], plan: SearchPlan, p: SqlParams): string {
   const driver = plan.findIndex((rare) => rare);
+  if (driver === -1) {
+    // Every word is broad: walk in list order and test each lead's own words (the same function that fills the term table).
+    return `(SELECT count(DISTINCT w.lo) FROM unnest(lead_search_terms(l.full_name, l.job_title, l.company_name, l.email, l.company_domain)) AS t(term)
+              JOIN unnest(${p.add(words)}::text[], ${p.add(words.map((word) => word + PREFIX_END))}::text[]) AS w(lo, hi)
+                ON (t.term COLLATE "C") >= (w.lo COLLATE "C") AND (t.term COLLATE "C") < (w.hi COLLATE "C")) = ${words.length}`;
+  }
   const and: string[] = [];
   words.forEach((word, index) => {
     if (index === driver) {
       and.push(`l.id IN (SELECT s.lead_id FROM lead_search_term s WHERE s.org_id = ${orgParam} AND ${termRange(word, p)})`);
     } else {
-      // A scalar subquery with LIMIT is never flattened into a join: it runs per row that reaches it.
+      // A scalar subquery with LIMIT is never flattened into a join: it runs per candidate.
       and.push(`(SELECT true FROM lead_search_term s WHERE s.org_id = ${orgParam} AND ${termRange(word, p)} AND s.lead_id = l.id LIMIT 1)`);
     }
   });
