@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
@@ -12,11 +13,13 @@ import { API_PREFIX } from '../http/api-prefix';
  * mode resolves the module graph and controllers but instantiates no provider.
  */
 export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
+  // Nothing is signed or sealed while the document is built: throwaway keys satisfy validation.
+  const throwaway = randomBytes(32).toString('hex');
   const config = loadAppConfig({
     NODE_ENV: 'test',
     DATABASE_URL: 'postgres://openapi@127.0.0.1:1/openapi',
-    JWT_SECRET: 'openapi-generation-only-000000000000000',
-    ENCRYPTION_KEY: 'openapi-generation-only-000000000000000',
+    JWT_SECRET: throwaway,
+    ENCRYPTION_KEY: throwaway,
     LOG_LEVEL: 'silent',
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), {
