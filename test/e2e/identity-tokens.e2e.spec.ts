@@ -118,12 +118,15 @@ describe('API keys', () => {
     await database.connect();
     try {
       const rows = await database.query<{ action: string; org_id: string; actor_user_id: string }>(
-        `SELECT action, org_id, actor_user_id FROM audit_log WHERE action LIKE 'api_key.%' ORDER BY id`,
+        `SELECT action, org_id, actor_user_id FROM audit_log WHERE action IN ('api_key.created', 'api_key.revoked') ORDER BY id`,
       );
       expect(rows.rows).toEqual([
         { action: 'api_key.created', org_id: owner.user.organization.id, actor_user_id: owner.user.id },
         { action: 'api_key.revoked', org_id: owner.user.organization.id, actor_user_id: owner.user.id },
       ]);
+      // Its use in between is noted too, by the key itself rather than a person.
+      const used = await database.query(`SELECT actor_user_id, actor_api_key_id IS NOT NULL AS by_key FROM audit_log WHERE action = 'api_key.used'`);
+      expect(used.rows).toEqual([{ actor_user_id: null, by_key: true }]);
     } finally {
       await database.end();
     }
