@@ -141,7 +141,8 @@ describe('a website task on a fixture site', () => {
   });
 
   it('pauses within a second or two, resumes without fetching done pages again, and completes', async () => {
-    const site = await chainSite(12, 250);
+    // Six pages of 700 ms each: long enough that the pause lands mid-crawl even on a loaded machine.
+    const site = await chainSite(12, 700);
     servers.push(site);
     const task = await start({ platform: 'website', seeds: [site.url('/')], options: { maxPages: 20, maxDepth: 5, concurrency: 1, delayMs: 0 } });
     await waitForTask(task.id, (view) => view.progress.pagesFetched >= 2);
