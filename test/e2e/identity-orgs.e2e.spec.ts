@@ -95,6 +95,29 @@ describe('organizations', () => {
     );
   });
 
+  it("holds members and pending invitations to the plan's seats", async () => {
+    const orgId = alice.user.organization.id;
+    const setPlan = (plan: string) => ownerQuery(`UPDATE credit_account SET plan = $2 WHERE org_id = $1 RETURNING plan`, [orgId, plan]);
+    await api.json('GET', 'payments/credits', 200, { token: alice.accessToken });
+    const full = await problemOf(await api.request('POST', 'orgs/current/invitations', { token: alice.accessToken, body: { email: 'dan@acme.test', role: 'member' } }));
+    expect(full).toMatchObject({ status: 409, code: 'seat_limit_reached', seats: 3, plan: 'free' });
+
+    await setPlan('pro');
+    const ginaToken = await invite('gina@acme.test', 'member');
+    await setPlan('free');
+    await api.register('gina@acme.test', 'Gina Gray');
+    const gina = await api.login('gina@acme.test');
+    const downgraded = await problemOf(await api.request('POST', 'orgs/invitations/accept', { token: gina.accessToken, body: { token: ginaToken } }));
+    expect(downgraded).toMatchObject({ status: 409, code: 'seat_limit_reached' });
+    const members = await api.json<{ items: unknown[] }>('GET', 'orgs/current/members', 200, { token: alice.accessToken });
+    expect(members.items).toHaveLength(3);
+
+    await setPlan('pro');
+    const pending = await api.json<{ items: Array<{ id: string; email: string }> }>('GET', 'orgs/current/invitations', 200, { token: alice.accessToken });
+    const ginaInvitation = pending.items.find((item) => item.email === 'gina@acme.test')!;
+    await api.json('DELETE', `orgs/current/invitations/${ginaInvitation.id}`, 204, { token: alice.accessToken });
+  });
+
   it('withdraws a pending invitation', async () => {
     const token = await invite('dan@acme.test', 'member');
     const pending = await api.json<{ items: Array<{ id: string }> }>('GET', 'orgs/current/invitations', 200, { token: alice.accessToken });

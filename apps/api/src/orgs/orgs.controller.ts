@@ -90,7 +90,7 @@ export class OrgsController {
   @Auth({ roles: ['owner', 'admin'], apiKey: false })
   @ApiOperation({ summary: 'Invite someone by email (the link is valid for 7 days). A new invitation replaces a pending one for the same address.' })
   @ApiCreatedResponse({ type: InvitationResponse })
-  @ApiConflictResponse({ type: ProblemResponse, description: 'already_member' })
+  @ApiConflictResponse({ type: ProblemResponse, description: '`already_member`, or `seat_limit_reached`: members and pending invitations fill the plan\'s seats.' })
   invite(@CurrentUser() user: UserAuthContext, @Body() body: CreateInvitationRequest, @Client() client: ClientInfo): Promise<InvitationResponse> {
     return this.orgs.invite(user, body, client);
   }
@@ -123,6 +123,7 @@ export class OrgsController {
   @ApiOkResponse({ type: OrganizationResponse })
   @ApiBadRequestResponse({ type: ProblemResponse, description: 'invalid_or_expired_token' })
   @ApiForbiddenResponse({ type: ProblemResponse, description: 'invitation_email_mismatch' })
+  @ApiConflictResponse({ type: ProblemResponse, description: '`seat_limit_reached`: the plan\'s seats are all taken (after a downgrade).' })
   accept(@CurrentUser() user: UserAuthContext, @Body() body: AcceptInvitationRequest, @Client() client: ClientInfo): Promise<OrganizationResponse> {
     return this.orgs.accept(user, body.token, client);
   }

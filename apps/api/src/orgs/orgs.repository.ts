@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, IsNull } from 'typeorm';
+import type { PlanId } from '../billing/plans';
 import { sha256 } from '../common/crypto/tokens';
 import { Invitation, type InvitableRole } from './invitation.entity';
 import { Membership, type OrgRole } from './membership.entity';
@@ -63,6 +64,23 @@ export class OrgsRepository {
       [orgId, excludingUserId ?? null],
     )) as Array<{ role: OrgRole }>;
     return { members: rows.length, owners: rows.filter((row) => row.role === 'owner').length };
+  }
+
+  /**
+   * Seats taken: members, plus pending invitations unless `membersOnly` (not counting one for
+   * `exceptEmail`, which a new invitation replaces), and the org's plan. Locks the organization
+   * row so concurrent invitations and acceptances count one another.
+   */
+  async seatUsage(db: EntityManager, orgId: string, options: { exceptEmail?: string; membersOnly?: boolean } = {}): Promise<{ used: number; plan: PlanId }> {
+    await db.query(`SELECT 1 FROM organization WHERE id = $1 FOR UPDATE`, [orgId]);
+    const rows = (await db.query(
+      `SELECT (SELECT count(*) FROM membership WHERE org_id = $1)::int
+            + CASE WHEN $3 THEN 0 ELSE (SELECT count(*) FROM invitation
+                WHERE org_id = $1 AND accepted_at IS NULL AND expires_at > now() AND ($2::text IS NULL OR email <> $2))::int END AS used,
+              coalesce((SELECT plan FROM credit_account WHERE org_id = $1), 'free') AS plan`,
+      [orgId, options.exceptEmail ?? null, options.membersOnly ?? false],
+    )) as Array<{ used: number; plan: PlanId }>;
+    return rows[0]!;
   }
 
   async listMembers(db: EntityManager, orgId: string, limit: number, cursor?: string): Promise<MemberRow[]> {

@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { type PlanId, PLANS } from '../billing/plans';
 import type { AuthContext, ClientInfo, UserAuthContext } from '../common/auth/auth-context';
 import { randomToken, sha256 } from '../common/crypto/tokens';
 import { AppError } from '../common/errors/app-error';
@@ -30,6 +31,10 @@ export interface InvitationView {
   invitedByUserId: string | null;
 }
 
+const seatLimitReached = (plan: PlanId): AppError =>
+  new AppError('seat_limit_reached', HttpStatus.CONFLICT, `The ${PLANS[plan].name} plan has ${PLANS[plan].seats} seats, all taken by members and pending invitations; upgrade or free a seat first.`, {
+    extensions: { seats: PLANS[plan].seats, plan },
+  });
 const memberNotFound = (): AppError => new AppError('not_found', HttpStatus.NOT_FOUND, 'Member not found');
 const lastOwner = (): AppError =>
   new AppError('last_owner', HttpStatus.CONFLICT, 'An organization needs at least one owner; make another member an owner first.');
@@ -79,6 +84,8 @@ export class OrgsService {
       if (await this.orgs.isMemberByEmail(db, auth.orgId, email)) {
         throw new AppError('already_member', HttpStatus.CONFLICT, 'This person is a member of the organization already.', { errors: [{ field: 'email', message: 'email belongs to a member already' }] });
       }
+      const seats = await this.orgs.seatUsage(db, auth.orgId, { exceptEmail: email });
+      if (seats.used >= PLANS[seats.plan].seats) throw seatLimitReached(seats.plan);
       const created = await this.orgs.replaceInvitation(
         db,
         { id: newId(), orgId: auth.orgId, email, role: input.role, invitedByUserId: auth.userId, expiresAt: new Date(Date.now() + INVITATION_TTL_MS) },
@@ -129,7 +136,12 @@ export class OrgsService {
       await TenantDatabase.setScope(db, { orgId: invitation.orgId, userId: user.id });
       if (!(await this.orgs.markInvitationAccepted(db, invitation.orgId, invitation.id))) throw invalid;
       const existing = await this.orgs.findMembership(db, invitation.orgId, user.id);
-      if (!existing) await this.orgs.insertMembership(db, invitation.orgId, user.id, invitation.role);
+      if (!existing) {
+        // Invitations hold their seat, so this refuses only after a downgrade.
+        const seats = await this.orgs.seatUsage(db, invitation.orgId, { membersOnly: true });
+        if (seats.used >= PLANS[seats.plan].seats) throw seatLimitReached(seats.plan);
+        await this.orgs.insertMembership(db, invitation.orgId, user.id, invitation.role);
+      }
       await this.users.update(db, user.id, { currentOrgId: invitation.orgId });
       // The invitation reached this mailbox.
       await this.users.markEmailVerified(db, user.id);
