@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { DatabaseHealthController } from './database-health.controller';
 import { HealthController } from './health.controller';
 import { ReadinessIndicators } from './readiness.indicators';
 
 @Module({
   imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' })],
-  controllers: [HealthController],
+  controllers: [HealthController, DatabaseHealthController],
   providers: [ReadinessIndicators],
 })
 export class HealthModule {}

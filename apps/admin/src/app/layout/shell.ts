@@ -26,7 +26,7 @@ interface NavItem {
     <aside class="nav">
       <a class="brand" routerLink="/"><span class="logo" aria-hidden="true">L</span> Leadforge</a>
       <nav aria-label="Main">
-        @for (item of nav; track item.path) {
+        @for (item of nav(); track item.path) {
           <a [routerLink]="item.path" routerLinkActive="active" [routerLinkActiveOptions]="{ exact: item.exact ?? false }">
             <lf-icon [name]="item.icon" /> {{ item.label }}
           </a>
@@ -93,14 +93,20 @@ export class Shell implements OnInit {
       .map((part) => part.charAt(0).toUpperCase())
       .join(''),
   );
-  protected readonly nav: NavItem[] = [
-    { path: '/', label: 'Dashboard', icon: 'dashboard', exact: true },
-    { path: '/scrape', label: 'New scrape', icon: 'add' },
-    { path: '/tasks', label: 'Tasks', icon: 'tasks' },
-    { path: '/leads', label: 'Leads', icon: 'leads' },
-    { path: '/billing', label: 'Billing', icon: 'billing' },
-    { path: '/settings', label: 'Settings', icon: 'settings' },
-  ];
+  protected readonly nav = computed<NavItem[]>(() => {
+    const me = this.session.me();
+    const manages = me?.organization.role === 'owner' || me?.organization.role === 'admin';
+    return [
+      { path: '/', label: 'Dashboard', icon: 'dashboard', exact: true },
+      { path: '/scrape', label: 'New scrape', icon: 'add' },
+      { path: '/tasks', label: 'Tasks', icon: 'tasks' },
+      { path: '/leads', label: 'Leads', icon: 'leads' },
+      { path: '/billing', label: 'Billing', icon: 'billing' },
+      ...(manages ? [{ path: '/legal', label: 'Legal', icon: 'shield' }] : []),
+      { path: '/settings', label: 'Settings', icon: 'settings' },
+      ...(me?.isPlatformAdmin ? [{ path: '/admin', label: 'Admin', icon: 'bolt' }] : []),
+    ];
+  });
 
   constructor() {
     const stop = this.socket.onCredits((event) => this.balance.set(event.balance));

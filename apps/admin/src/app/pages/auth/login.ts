@@ -36,7 +36,7 @@ import { FormError } from './form-error';
           @if (busy()) { <mat-spinner diameter="18" /> } @else { Sign in }
         </button>
       </form>
-      <span footer>New to Leadforge? <a routerLink="/register">Create an account</a></span>
+      <span footer>New to Leadforge? <a routerLink="/register">Create an account</a> · <a routerLink="/opt-out">Opt out of data collection</a></span>
     </lf-auth-card>
   `,
   styles: `

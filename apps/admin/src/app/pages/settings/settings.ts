@@ -5,7 +5,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTabsModule } from '@angular/material/tabs';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import {
   apiKeysCreate, apiKeysList, apiKeysRevoke, authChangePassword, authDeleteMe, authLogoutAll, authRevokeSession, authSessions, authUpdateMe,
   orgsChangeRole, orgsCurrent, orgsInvitations, orgsInvite, orgsMembers, orgsRemoveMember, orgsRevokeInvitation, orgsUpdate,
@@ -18,7 +18,7 @@ import { formatDateTime, labelOf } from '../../shared/format';
 
 @Component({
   selector: 'lf-settings',
-  imports: [FormsModule, MatTabsModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatSelectModule, PageHeader],
+  imports: [FormsModule, RouterLink, MatTabsModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatSelectModule, PageHeader],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './settings.html',
   styleUrl: './settings.scss',

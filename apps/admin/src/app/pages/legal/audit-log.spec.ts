@@ -1,0 +1,68 @@
+import { TestBed } from '@angular/core/testing';
+import { Router, provideRouter } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AuditLog } from './audit-log';
+
+const ACTOR = '0192f0a0-0000-7000-8000-0000000000aa';
+const row = { id: '0192f0a0-0000-7000-8000-000000000001', action: 'auth.login.succeeded', actorUserId: ACTOR, actorApiKeyId: null, targetType: 'session', targetId: null, ip: '127.0.0.1', userAgent: null, metadata: {}, createdAt: '2026-03-02T08:00:00Z' };
+
+describe('Audit log page', () => {
+  const realFetch = globalThis.fetch;
+  let queries: URLSearchParams[];
+
+  beforeEach(() => {
+    queries = [];
+    globalThis.fetch = vi.fn(async (input: RequestInfo | URL) => {
+      queries.push(new URL((input as Request).url, 'http://localhost').searchParams);
+      return new Response(JSON.stringify({ items: [row], nextCursor: null }), { status: 200, headers: { 'Content-Type': 'application/json' } });
+    }) as typeof fetch;
+    TestBed.configureTestingModule({ providers: [provideRouter([{ path: 'legal/audit-log', component: AuditLog }])] });
+  });
+
+  afterEach(() => {
+    globalThis.fetch = realFetch;
+  });
+
+  async function settle(harness: RouterTestingHarness): Promise<void> {
+    for (let round = 0; round < 4; round++) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await harness.fixture.whenStable();
+      harness.detectChanges();
+    }
+  }
+
+  it('loads with the filters of a shared URL and puts applied filters back in the URL', async () => {
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/legal/audit-log?action=auth.login.&from=2026-03-01');
+    await settle(harness);
+    expect(queries).toHaveLength(1);
+    expect(queries[0]!.get('action')).toBe('auth.login.');
+    expect(queries[0]!.get('from')).toBe(new Date(2026, 2, 1).toISOString());
+    const page = harness.routeNativeElement!;
+    expect(page.querySelector<HTMLInputElement>('[data-testid="audit-action"]')!.value).toBe('auth.login.');
+    expect(page.querySelector('[data-testid="audit-table"]')!.textContent).toContain('auth.login.succeeded');
+
+    // Clicking the actor filters by that user: the URL carries it and the log reloads with it.
+    page.querySelector<HTMLButtonElement>(`[aria-label="Only events by user ${ACTOR}"]`)!.click();
+    await settle(harness);
+    const url = TestBed.inject(Router).parseUrl(TestBed.inject(Router).url);
+    expect(url.queryParams).toEqual({ action: 'auth.login.', actor: ACTOR, from: '2026-03-01' });
+    expect(queries.at(-1)!.get('actorUserId')).toBe(ACTOR);
+  });
+
+  it('does not send filters the API would refuse', async () => {
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/legal/audit-log');
+    await settle(harness);
+    const page = harness.routeNativeElement!;
+    const action = page.querySelector<HTMLInputElement>('[data-testid="audit-action"]')!;
+    action.value = 'Logins please';
+    action.dispatchEvent(new Event('input'));
+    page.querySelector<HTMLButtonElement>('[data-testid="audit-apply"]')!.click();
+    await settle(harness);
+    expect(queries).toHaveLength(1);
+    expect(page.querySelector('[role="alert"]')!.textContent).toMatch(/^Action/);
+    expect(TestBed.inject(Router).url).toBe('/legal/audit-log');
+  });
+});

@@ -1,0 +1,134 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject, input, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatTableModule } from '@angular/material/table';
+import { RouterLink } from '@angular/router';
+import { webhooksDeliveries, webhooksPing, webhooksRedeliver, type WebhookDeliveryResponse } from '@leadforge/sdk';
+import { NotifyService } from '../../core/notify.service';
+import { describeError } from '../../core/problem';
+import { EmptyState } from '../../shared/components/empty-state';
+import { PageHeader } from '../../shared/components/page-header';
+import { StatusChip } from '../../shared/components/status-chip';
+import { formatDateTime } from '../../shared/format';
+
+const PAGE_SIZE = 50;
+/** While a delivery is still being attempted the log refreshes itself at this pace. */
+const POLL_MS = 1_500;
+
+@Component({
+  selector: 'lf-webhook-deliveries',
+  imports: [RouterLink, MatButtonModule, MatProgressBarModule, MatTableModule, EmptyState, PageHeader, StatusChip],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <lf-page-header title="Deliveries" [subtitle]="'Endpoint ' + id()">
+      <a mat-button routerLink="/settings/webhooks">All endpoints</a>
+      <button mat-stroked-button (click)="ping()" [disabled]="busy()">Send ping</button>
+      <button mat-stroked-button (click)="load()" [disabled]="loading()">Refresh</button>
+    </lf-page-header>
+    @if (loading() && items().length === 0) { <mat-progress-bar mode="indeterminate" aria-label="Loading deliveries" /> }
+    @if (error()) {
+      <p class="lf-error-text" role="alert">{{ error() }}</p>
+      <button mat-stroked-button (click)="load()">Try again</button>
+    } @else if (!loading() && items().length === 0) {
+      <lf-empty-state icon="bolt" title="No deliveries yet" message="Send a ping, or wait for a task to finish." />
+    } @else if (items().length) {
+      <div class="lf-table-wrap">
+        <table mat-table [dataSource]="items()" aria-label="Deliveries" data-testid="delivery-table">
+          <ng-container matColumnDef="createdAt"><th mat-header-cell *matHeaderCellDef>Created</th><td mat-cell *matCellDef="let row">{{ formatDateTime(row.createdAt) }}</td></ng-container>
+          <ng-container matColumnDef="eventType"><th mat-header-cell *matHeaderCellDef>Event</th><td mat-cell *matCellDef="let row"><code>{{ row.eventType }}</code></td></ng-container>
+          <ng-container matColumnDef="status"><th mat-header-cell *matHeaderCellDef>Status</th><td mat-cell *matCellDef="let row"><lf-status-chip [status]="row.status" data-testid="delivery-status" /></td></ng-container>
+          <ng-container matColumnDef="attempts"><th mat-header-cell *matHeaderCellDef>Attempts</th><td mat-cell *matCellDef="let row">{{ row.attempts }}</td></ng-container>
+          <ng-container matColumnDef="response"><th mat-header-cell *matHeaderCellDef>Last response</th>
+            <td mat-cell *matCellDef="let row">{{ row.responseStatus ?? '—' }}@if (row.durationMs !== null) { <span class="lf-muted"> · {{ row.durationMs }} ms</span> }@if (row.lastError) { <div class="lf-error-text small">{{ row.lastError }}</div> }</td>
+          </ng-container>
+          <ng-container matColumnDef="next"><th mat-header-cell *matHeaderCellDef>Next retry / delivered</th>
+            <td mat-cell *matCellDef="let row">{{ row.deliveredAt ? formatDateTime(row.deliveredAt) : formatDateTime(row.nextAttemptAt) }}</td>
+          </ng-container>
+          <ng-container matColumnDef="actions"><th mat-header-cell *matHeaderCellDef><span class="cdk-visually-hidden">Actions</span></th>
+            <td mat-cell *matCellDef="let row">
+              @if (row.status !== 'pending') { <button mat-button (click)="redeliver(row)" [disabled]="busy()" [attr.aria-label]="'Redeliver ' + row.eventType + ' of ' + formatDateTime(row.createdAt)">Redeliver</button> }
+            </td>
+          </ng-container>
+          <tr mat-header-row *matHeaderRowDef="columns"></tr>
+          <tr mat-row *matRowDef="let row; columns: columns"></tr>
+        </table>
+      </div>
+      @if (nextCursor()) { <div class="more"><button mat-stroked-button (click)="more()">Load more</button></div> }
+    }
+  `,
+  styles: `.small { font-size: 12px; } .more { display: flex; justify-content: center; padding: 12px; }`,
+})
+export class WebhookDeliveries implements OnInit {
+  readonly id = input.required<string>();
+  private readonly notify = inject(NotifyService);
+  protected readonly items = signal<WebhookDeliveryResponse[]>([]);
+  protected readonly nextCursor = signal<string | null>(null);
+  protected readonly loading = signal(true);
+  protected readonly busy = signal(false);
+  protected readonly error = signal<string | null>(null);
+  protected readonly columns = ['createdAt', 'eventType', 'status', 'attempts', 'response', 'next', 'actions'];
+  protected readonly formatDateTime = formatDateTime;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private destroyed = false;
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => {
+      this.destroyed = true;
+      if (this.timer) clearTimeout(this.timer);
+    });
+  }
+
+  ngOnInit(): void {
+    void this.load();
+  }
+
+  async load(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.loading.set(true);
+    this.error.set(null);
+    try {
+      const { data } = await webhooksDeliveries({ path: { id: this.id() }, query: { limit: PAGE_SIZE }, throwOnError: true });
+      this.items.set(data.items);
+      this.nextCursor.set(data.nextCursor);
+      if (!this.destroyed && data.items.some((item) => item.status === 'pending')) this.timer = setTimeout(() => void this.load(), POLL_MS);
+    } catch (error) {
+      this.error.set(describeError(error));
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  async more(): Promise<void> {
+    const cursor = this.nextCursor();
+    if (!cursor) return;
+    try {
+      const { data } = await webhooksDeliveries({ path: { id: this.id() }, query: { limit: PAGE_SIZE, cursor }, throwOnError: true });
+      this.items.update((items) => [...items, ...data.items]);
+      this.nextCursor.set(data.nextCursor);
+    } catch (error) {
+      this.notify.error(error);
+    }
+  }
+
+  ping(): Promise<void> {
+    return this.act(() => webhooksPing({ path: { id: this.id() }, throwOnError: true }), 'Ping queued');
+  }
+
+  redeliver(delivery: WebhookDeliveryResponse): Promise<void> {
+    return this.act(() => webhooksRedeliver({ path: { id: this.id(), deliveryId: delivery.id }, throwOnError: true }), 'Delivery queued again');
+  }
+
+  private async act(call: () => Promise<unknown>, success: string): Promise<void> {
+    this.busy.set(true);
+    try {
+      await call();
+      this.notify.success(success);
+      await this.load();
+    } catch (error) {
+      this.notify.error(error);
+    } finally {
+      this.busy.set(false);
+    }
+  }
+}
