@@ -187,16 +187,28 @@ describe.skipIf(!existsSync(join(ADMIN_DIST, 'index.html')) || !existsSync(CHROM
     expect(await owner.getByTestId('delivery-table').textContent()).toContain('webhook.ping');
     expect(receiver.hits).toHaveLength(1);
     expect(receiver.hits[0]!.headers['webhook-signature']).toMatch(/^v1,/);
+    await expect.poll(async () => owner.getByTestId('deliveries-header').textContent()).toContain(receiver.url);
     await shot(owner, 'admin-09-webhook-deliveries');
 
     // An owner is not a platform administrator: the admin area sends them home.
     await owner.goto(url('/admin/orgs'));
     await owner.waitForURL((location) => location.pathname === '/');
 
-    // A platform administrator: organizations with balances, a credit adjustment, users, system health.
+    // The owner is done; their signed-in tab closes before the suspension below ends its session.
+    await owner.context().close();
+
+    // A platform administrator: the overview, organizations with balances, a credit adjustment, users, system health.
     const admin = await newPage();
     await signIn(admin, 'root@platform.test');
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await admin.waitForURL((location) => location.pathname === '/admin');
+    const overview = admin.getByTestId('admin-overview');
+    await overview.waitFor();
+    expect(await overview.locator('[data-card="Users"] strong').textContent()).toBe('2');
+    expect(await overview.locator('[data-card="Organizations"] strong').textContent()).toBe('2');
+    await admin.getByTestId('admin-queues').waitFor();
+    await shot(admin, 'admin-10-overview');
+    await admin.getByRole('tab', { name: 'Organizations' }).click();
     await admin.waitForURL(/\/admin\/orgs/);
     const ownerRow = admin.locator('tr[data-org="Owner Works"]');
     await ownerRow.waitFor();
@@ -206,7 +218,7 @@ describe.skipIf(!existsSync(join(ADMIN_DIST, 'index.html')) || !existsSync(CHROM
     await admin.getByTestId('credit-reason').fill('Goodwill credit for the demo');
     await admin.getByTestId('credit-apply').click();
     await expect.poll(async () => Number((await ownerRow.getByTestId('org-balance').textContent())!.replace(/\D/g, ''))).toBe(before + 250);
-    await shot(admin, 'admin-10-orgs');
+    await shot(admin, 'admin-11-orgs');
     await admin.getByTestId('admin-org-search').fill('Platform');
     await admin.getByTestId('admin-org-search').press('Enter');
     await expect.poll(async () => admin.getByTestId('admin-orgs-table').locator('tbody tr').count()).toBe(1);
@@ -221,13 +233,35 @@ describe.skipIf(!existsSync(join(ADMIN_DIST, 'index.html')) || !existsSync(CHROM
     await admin.getByTestId('admin-user-search').press('Enter');
     await expect.poll(async () => users.locator('tbody tr').count()).toBe(1);
     expect(await users.textContent()).toContain('Owner Works (Owner)');
-    await shot(admin, 'admin-11-users');
+    await shot(admin, 'admin-12-users');
+
+    // Suspend the owner through the confirmation dialog; sign-in is refused until reactivation.
+    const olgaRow = admin.locator('tr[data-user="olga@owner.test"]');
+    await olgaRow.getByTestId('toggle-suspend').click();
+    await admin.getByRole('dialog').getByTestId('confirm-ok').click();
+    await olgaRow.getByTestId('suspended-chip').waitFor();
+    await shot(admin, 'admin-13-user-suspended');
+    const refused = await api.request('POST', 'auth/login', { body: { email: 'olga@owner.test', password: STRONG_PASSWORD } });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { code: string }).code).toBe('account_suspended');
+    expect(await olgaRow.getByTestId('toggle-suspend').textContent()).toContain('Reactivate');
+    await olgaRow.getByTestId('toggle-suspend').click();
+    await admin.getByRole('dialog').getByTestId('confirm-ok').click();
+    await olgaRow.getByTestId('suspended-chip').waitFor({ state: 'detached' });
+    await api.login('olga@owner.test');
+    // Your own row cannot be changed.
+    await admin.getByTestId('admin-user-search').fill('root');
+    await admin.getByTestId('admin-user-search').press('Enter');
+    const rootRow = admin.locator('tr[data-user="root@platform.test"]');
+    await rootRow.waitFor();
+    expect(await rootRow.getByTestId('toggle-suspend').isDisabled()).toBe(true);
+    expect(await rootRow.getByTestId('toggle-admin').isDisabled()).toBe(true);
 
     await admin.getByRole('tab', { name: 'System health' }).click();
     await admin.getByTestId('database-health').waitFor();
     await expect.poll(async () => admin.getByTestId('readiness').textContent()).toContain('Ready to take traffic');
     expect(await admin.getByTestId('database-health').textContent()).toMatch(/PostgreSQL \d+/);
-    await shot(admin, 'admin-12-health');
+    await shot(admin, 'admin-14-health');
 
     for (const context of contexts) await context.close();
     expect(consoleErrors).toEqual([]);

@@ -50,6 +50,7 @@ const ENDPOINTS_TAKING_AN_ID: Row[] = [
   { method: 'PATCH', path: '/api/v1/leads/{id}', params: (b) => ({ id: b.leadId }), body: { status: 'qualified' } },
   { method: 'DELETE', path: '/api/v1/leads/{id}', params: (b) => ({ id: b.leadId }) },
   { method: 'POST', path: '/api/v1/leads/{id}/restore', params: (b) => ({ id: b.leadId }) },
+  { method: 'GET', path: '/api/v1/webhooks/{id}', params: (b) => ({ id: b.webhookId }) },
   { method: 'PATCH', path: '/api/v1/webhooks/{id}', params: (b) => ({ id: b.webhookId }), body: { enabled: false } },
   { method: 'DELETE', path: '/api/v1/webhooks/{id}', params: (b) => ({ id: b.webhookId }) },
   { method: 'POST', path: '/api/v1/webhooks/{id}/rotate-secret', params: (b) => ({ id: b.webhookId }), body: {} },
@@ -61,6 +62,7 @@ const ENDPOINTS_TAKING_AN_ID: Row[] = [
 /** Operations with a path parameter that is not the id of an org's resource, and why. */
 const NOT_ORG_RESOURCES: Array<{ method: string; path: string; reason: string }> = [
   { method: 'POST', path: '/api/v1/admin/orgs/{id}/credits', reason: 'platform administrators act on any organization by design' },
+  { method: 'PATCH', path: '/api/v1/admin/users/{id}', reason: 'platform administrators act on any account by design (tested in admin-platform.e2e)' },
   {
     method: 'DELETE',
     path: '/api/v1/legal/opt-out/{profileUrl}',

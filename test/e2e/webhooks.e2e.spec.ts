@@ -299,6 +299,20 @@ describe('outbound webhooks', () => {
     expect(enabled).toMatchObject({ enabled: true, disabledReason: null, failingSince: null });
   });
 
+  it('shows one endpoint without its secret; unknown ids are 404, malformed ones 400', async () => {
+    const created = await register('/single', ['task.completed']);
+    const view = await api.json<WebhookView & { description: string | null }>('GET', `webhooks/${created.id}`, 200, { token: owner.accessToken });
+    expect(view).toMatchObject({ id: created.id, url: receiver.url('/single'), events: ['task.completed'], enabled: true, description: '/single' });
+    expect(view).not.toHaveProperty('secret');
+    expect(JSON.stringify(view)).not.toContain(created.secret);
+    const unknown = await api.request('GET', 'webhooks/0193a5b2-7c1e-7d3a-9f00-2b7c4e1d9a10', { token: owner.accessToken });
+    expect(unknown.status).toBe(404);
+    expect((await problemOf(unknown)).code).toBe('not_found');
+    expect((await api.request('GET', 'webhooks/not-a-uuid', { token: owner.accessToken })).status).toBe(400);
+    await api.json('DELETE', `webhooks/${created.id}`, 204, { token: owner.accessToken });
+    expect((await api.request('GET', `webhooks/${created.id}`, { token: owner.accessToken })).status).toBe(404);
+  });
+
   it('lets only owners and admins manage webhooks, and validates what it stores', async () => {
     const key = await api.json<{ secret: string }>('POST', 'api-keys', 201, { token: owner.accessToken, body: { name: 'partner' } });
     const byKey = await api.request('GET', 'webhooks', { apiKey: key.secret });

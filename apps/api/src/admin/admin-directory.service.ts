@@ -4,6 +4,7 @@ import type { AppConfig } from '../common/config/app-config';
 import { DEFAULT_PAGE_SIZE, toPage } from '../common/pagination/page';
 import { TenantDatabase } from '../database/tenant-database';
 import { AdminRepository } from './admin.repository';
+import { toAdminUser } from './admin-users.service';
 import type { AdminOrgListResponse, AdminOrgsQuery, AdminUserListResponse, AdminUsersQuery } from './dto/admin-lists.dto';
 
 /** The platform administrators' lists of every user and organization. */
@@ -22,15 +23,7 @@ export class AdminDirectoryService {
       rows,
       limit,
       (row) => row.id,
-      (row) => ({
-        id: row.id,
-        email: row.email,
-        name: row.name,
-        emailVerified: row.email_verified_at !== null,
-        isPlatformAdmin: row.is_platform_admin,
-        memberships: row.memberships,
-        createdAt: row.created_at.toISOString(),
-      }),
+      toAdminUser,
     );
   }
 

@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AdminCreditsService } from './admin-credits.service';
 import { AdminDirectoryService } from './admin-directory.service';
+import { AdminStatsRepository } from './admin-stats.repository';
+import { AdminStatsService } from './admin-stats.service';
+import { AdminUsersService } from './admin-users.service';
 import { AdminController } from './admin.controller';
 import { AdminRepository } from './admin.repository';
 
@@ -9,6 +12,6 @@ import { AdminRepository } from './admin.repository';
 @Module({
   imports: [AuditModule],
   controllers: [AdminController],
-  providers: [AdminCreditsService, AdminDirectoryService, AdminRepository],
+  providers: [AdminCreditsService, AdminDirectoryService, AdminRepository, AdminStatsRepository, AdminStatsService, AdminUsersService],
 })
 export class AdminModule {}

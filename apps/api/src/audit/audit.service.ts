@@ -28,6 +28,7 @@ export type AuditAction =
   | 'api_key.used'
   | 'admin.platform_admin_granted'
   | 'admin.credits_adjusted'
+  | 'admin.user.updated'
   | 'webhook.created'
   | 'webhook.secret_rotated'
   | 'webhook.deleted'

@@ -30,6 +30,6 @@ import { SessionsRepository } from './sessions.repository';
     RequestAuthenticator,
     { provide: Authenticator, useExisting: RequestAuthenticator },
   ],
-  exports: [Authenticator, PasswordService],
+  exports: [Authenticator, PasswordService, SessionsRepository],
 })
 export class AuthModule {}

@@ -66,6 +66,8 @@ const invalidEmailToken = (): AppError =>
   new AppError('invalid_or_expired_token', HttpStatus.BAD_REQUEST, 'The link is invalid, expired or already used; ask for a new one.', {
     errors: [{ field: 'token', message: 'token is invalid, expired or already used' }],
   });
+export const accountSuspended = (): AppError =>
+  new AppError('account_suspended', HttpStatus.FORBIDDEN, 'This account is suspended by the platform administrators; contact support.');
 const wrongPassword = (field: string): AppError =>
   new AppError('wrong_password', HttpStatus.BAD_REQUEST, 'The password is wrong.', { errors: [{ field, message: `${field} is wrong` }] });
 
@@ -131,6 +133,18 @@ export class AuthService {
       });
       throw invalidCredentials();
     }
+    // Checked only after the password: a wrong password never tells whether the account is suspended.
+    if (user.suspendedAt) {
+      await this.audit.recordNow({
+        action: 'auth.login.failed',
+        orgId: user.currentOrgId,
+        actorUserId: user.id,
+        target: { type: 'user', id: user.id },
+        client,
+        metadata: { reason: 'account_suspended' },
+      });
+      throw accountSuspended();
+    }
     if (this.config.requireEmailVerification && !user.emailVerifiedAt) {
       throw new AppError('email_not_verified', HttpStatus.FORBIDDEN, 'Confirm your email address first: follow the link we sent you, or ask for a new one.');
     }
@@ -156,7 +170,7 @@ export class AuthService {
       const row = await this.sessions.lockRefreshToken(db, presented);
       if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' as const };
       const user = await this.users.findById(db, row.userId);
-      if (!user) return { kind: 'invalid' as const };
+      if (!user || user.suspendedAt) return { kind: 'invalid' as const };
       if (row.rotatedAt) {
         await this.sessions.revokeSession(db, row.userId, row.sessionId, 'refresh_token_reuse');
         await TenantDatabase.setScope(db, user.currentOrgId ? { orgId: user.currentOrgId } : { system: true });

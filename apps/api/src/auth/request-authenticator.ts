@@ -25,19 +25,21 @@ export class RequestAuthenticator extends Authenticator {
     if (!claims) throw invalidToken();
     const row = await this.tenant.run({ orgId: claims.org, userId: claims.sub }, async (db) => {
       const rows = (await db.query(
-        `SELECT u.is_platform_admin, m.role, s.revoked_at IS NULL AND s.expires_at > now() AS live,
+        `SELECT u.is_platform_admin, u.suspended_at IS NOT NULL AS suspended, m.role, s.revoked_at IS NULL AND s.expires_at > now() AS live,
                 s.last_used_at < now() - interval '5 minutes' AS stale
            FROM auth_session s
            JOIN user_account u ON u.id = s.user_id
            LEFT JOIN membership m ON m.org_id = $3 AND m.user_id = u.id
           WHERE s.id = $1 AND s.user_id = $2`,
         [claims.sid, claims.sub, claims.org],
-      )) as Array<{ is_platform_admin: boolean; role: OrgRole | null; live: boolean; stale: boolean }>;
+      )) as Array<{ is_platform_admin: boolean; suspended: boolean; role: OrgRole | null; live: boolean; stale: boolean }>;
       const found = rows[0];
-      if (found?.live && found.stale) await db.query('UPDATE auth_session SET last_used_at = now() WHERE id = $1', [claims.sid]);
+      if (found?.live && !found.suspended && found.stale) await db.query('UPDATE auth_session SET last_used_at = now() WHERE id = $1', [claims.sid]);
       return found;
     });
     if (!row?.live) throw invalidToken('The session of this access token has ended; sign in again.');
+    // Suspension revokes the sessions too; this also covers a session created concurrently with it.
+    if (row.suspended) throw invalidToken('This account is suspended.');
     if (!row.role) throw invalidToken('You are no longer a member of the organization of this access token; refresh the session.');
     return {
       via: 'jwt',

@@ -36,6 +36,10 @@ export class User {
   @Column({ type: 'timestamptz', default: () => 'now()' })
   passwordChangedAt!: Date;
 
+  /** Set while a platform administrator has suspended the account: no sign-in, no access token accepted. */
+  @Column({ type: 'timestamptz', nullable: true })
+  suspendedAt!: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

@@ -52,6 +52,14 @@ export class WebhooksController {
     return this.webhooks.create(auth, body);
   }
 
+  @Get(':id')
+  @ApiOperation({ summary: 'One endpoint: URL, events, state. The signing secret is never shown again.' })
+  @ApiOkResponse({ type: WebhookResponse })
+  @ApiNotFoundResponse(NOT_FOUND)
+  get(@CurrentAuth() auth: AuthContext, @Param('id', new ParseUUIDPipe()) id: string): Promise<WebhookResponse> {
+    return this.webhooks.get(auth, id);
+  }
+
   @Patch(':id')
   @ApiOperation({ summary: 'Change the URL, events, description, or enable/disable the endpoint.' })
   @ApiOkResponse({ type: WebhookResponse })

@@ -108,6 +108,10 @@ export class WebhooksService {
     return toPage(rows, limit, (row) => row.id, toWebhookResponse);
   }
 
+  async get(auth: AuthContext, id: string): Promise<WebhookResponse> {
+    return this.tenant.inOrg(auth.orgId, async (db) => toWebhookResponse(await this.endpointOrFail(db, auth.orgId, id)));
+  }
+
   async update(auth: AuthContext, id: string, body: UpdateWebhookRequest): Promise<WebhookResponse> {
     const url = body.url === undefined ? undefined : await this.checkedUrl(body.url);
     return this.tenant.inOrg(auth.orgId, async (db) => {

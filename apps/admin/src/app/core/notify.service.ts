@@ -10,6 +10,11 @@ export class NotifyService {
     this.snackBar.open(message, 'Dismiss', { duration: 4000 });
   }
 
+  /** Something the user should know that is neither a success nor an error (e.g. a refused page). */
+  info(message: string): void {
+    this.snackBar.open(message, 'Dismiss', { duration: 8000, politeness: 'polite' });
+  }
+
   error(error: unknown): void {
     this.snackBar.open(describeError(error), 'Dismiss', { duration: 8000, panelClass: 'lf-snack-error', politeness: 'assertive' });
   }

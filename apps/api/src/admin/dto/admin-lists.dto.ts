@@ -37,6 +37,8 @@ export class AdminUserResponse {
   @ApiProperty({ example: 'Ada Lovelace' }) name!: string;
   @ApiProperty() emailVerified!: boolean;
   @ApiProperty() isPlatformAdmin!: boolean;
+  @ApiProperty({ description: 'Suspended by a platform administrator: cannot sign in.' }) suspended!: boolean;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) suspendedAt!: string | null;
   @ApiProperty({ type: [AdminUserMembership], description: 'The organizations the user belongs to.' }) memberships!: AdminUserMembership[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

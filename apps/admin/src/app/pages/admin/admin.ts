@@ -11,7 +11,7 @@ import { PageHeader } from '../../shared/components/page-header';
     <lf-page-header title="Platform admin" subtitle="Every organization and user of this installation, and the health of the system." />
     <nav mat-tab-nav-bar [tabPanel]="panel" mat-stretch-tabs="false" aria-label="Admin sections">
       @for (link of links; track link.path) {
-        <a mat-tab-link [routerLink]="link.path" routerLinkActive #active="routerLinkActive" [active]="active.isActive">{{ link.label }}</a>
+        <a mat-tab-link [routerLink]="link.path" routerLinkActive #active="routerLinkActive" [routerLinkActiveOptions]="{ exact: !!link.exact }" [active]="active.isActive">{{ link.label }}</a>
       }
     </nav>
     <mat-tab-nav-panel #panel><div class="panel"><router-outlet /></div></mat-tab-nav-panel>
@@ -19,7 +19,8 @@ import { PageHeader } from '../../shared/components/page-header';
   styles: `.panel { padding-top: 20px; }`,
 })
 export class Admin {
-  protected readonly links = [
+  protected readonly links: Array<{ path: string; label: string; exact?: boolean }> = [
+    { path: '.', label: 'Overview', exact: true },
     { path: 'orgs', label: 'Organizations' },
     { path: 'users', label: 'Users' },
     { path: 'health', label: 'System health' },

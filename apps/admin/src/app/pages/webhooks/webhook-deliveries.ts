@@ -1,9 +1,9 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, OnInit, computed, inject, input, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
-import { webhooksDeliveries, webhooksPing, webhooksRedeliver, type WebhookDeliveryResponse } from '@leadforge/sdk';
+import { webhooksDeliveries, webhooksGet, webhooksPing, webhooksRedeliver, type WebhookDeliveryResponse, type WebhookResponse } from '@leadforge/sdk';
 import { NotifyService } from '../../core/notify.service';
 import { describeError } from '../../core/problem';
 import { EmptyState } from '../../shared/components/empty-state';
@@ -20,7 +20,7 @@ const POLL_MS = 1_500;
   imports: [RouterLink, MatButtonModule, MatProgressBarModule, MatTableModule, EmptyState, PageHeader, StatusChip],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <lf-page-header title="Deliveries" [subtitle]="'Endpoint ' + id()">
+    <lf-page-header title="Deliveries" [subtitle]="subtitle()" data-testid="deliveries-header">
       <a mat-button routerLink="/settings/webhooks">All endpoints</a>
       <button mat-stroked-button (click)="ping()" [disabled]="busy()">Send ping</button>
       <button mat-stroked-button (click)="load()" [disabled]="loading()">Refresh</button>
@@ -61,6 +61,12 @@ const POLL_MS = 1_500;
 export class WebhookDeliveries implements OnInit {
   readonly id = input.required<string>();
   private readonly notify = inject(NotifyService);
+  protected readonly endpoint = signal<WebhookResponse | null>(null);
+  protected readonly subtitle = computed(() => {
+    const endpoint = this.endpoint();
+    if (!endpoint) return 'Endpoint';
+    return `${endpoint.url}${endpoint.enabled ? '' : ' · disabled'}${endpoint.description ? ` · ${endpoint.description}` : ''}`;
+  });
   protected readonly items = signal<WebhookDeliveryResponse[]>([]);
   protected readonly nextCursor = signal<string | null>(null);
   protected readonly loading = signal(true);
@@ -79,7 +85,18 @@ export class WebhookDeliveries implements OnInit {
   }
 
   ngOnInit(): void {
+    void this.loadEndpoint();
     void this.load();
+  }
+
+  /** The header names the endpoint by its URL. A failure shows in the delivery log below (same endpoint), so not twice. */
+  private async loadEndpoint(): Promise<void> {
+    try {
+      const { data } = await webhooksGet({ path: { id: this.id() }, throwOnError: true });
+      this.endpoint.set(data);
+    } catch {
+      this.endpoint.set(null);
+    }
   }
 
   async load(): Promise<void> {

@@ -5,6 +5,7 @@ const TONES: Record<string, string> = {
   running: 'info', queued: 'neutral', paused: 'warn', completed: 'success', failed: 'danger', cancelled: 'neutral', timed_out: 'danger',
   new: 'info', contacted: 'warn', qualified: 'success', disqualified: 'neutral',
   pending: 'info', succeeded: 'success',
+  suspended: 'danger',
 };
 
 @Component({
