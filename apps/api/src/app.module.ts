@@ -11,6 +11,7 @@ import { ConfigModule } from './common/config/config.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { buildLoggerOptions } from './common/logging/logger.options';
+import { MetricsModule } from './common/metrics/metrics.module';
 import { ThrottlingModule } from './common/throttling/throttling.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -40,6 +41,7 @@ export class AppModule {
         QueueModule.forRoot({ runWorkers: config.workersInProcess }),
         ThrottlingModule,
         HealthModule,
+        MetricsModule,
         AuditModule,
         MailModule,
         AuthModule,

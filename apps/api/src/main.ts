@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { EVENTS_NAMESPACE } from '@leadforge/contracts';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import pino from 'pino';
@@ -8,9 +9,44 @@ import { loadDevelopmentSecrets } from './common/config/development-secrets';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './database/embedded-postgres';
 import { runMigrations } from './database/migrator';
 import { ensureRuntimeRole, inspectRole } from './database/runtime-role';
+import { ShutdownState } from './health/shutdown-state';
 import { QUEUE_SCHEMA } from './queue/queue.service';
+import { EventsIoAdapter } from './realtime/events-io.adapter';
+import { REALTIME_LIMITS, type RealtimeLimits } from './realtime/realtime-limits';
 
-const SHUTDOWN_DEADLINE_MS = 25_000;
+/** Sent to every socket of /events before this node stops (docs/operations.md). */
+const SERVER_SHUTDOWN_EVENT = 'server.shutdown';
+/** Time for the shutdown notice to reach clients before their connections close. */
+const SOCKET_NOTICE_MS = 250;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+
+/** The app's Socket.IO adapter, keeping hold of the servers it creates so that shutdown can reach their sockets. */
+class ShutdownAwareIoAdapter extends EventsIoAdapter {
+  // Typed through the adapter: @nestjs/platform-socket.io pins its own copy of socket.io.
+  private readonly servers: Array<ReturnType<EventsIoAdapter['createIOServer']>> = [];
+
+  override createIOServer(...args: Parameters<EventsIoAdapter['createIOServer']>): ReturnType<EventsIoAdapter['createIOServer']> {
+    const server = super.createIOServer(...args);
+    this.servers.push(server);
+    return server;
+  }
+
+  /**
+   * Tells every client to reconnect (through the load balancer, to another node) and closes its
+   * connection. The client's reconnection and its `subscribe` with `sinceSeq` replay what it missed.
+   */
+  async sendAway(): Promise<number> {
+    const sockets = this.servers.flatMap((server) => [...server.of(EVENTS_NAMESPACE).sockets.values()]);
+    if (sockets.length === 0) return 0;
+    const notice = { at: new Date().toISOString(), reason: 'shutdown', reconnect: true };
+    for (const socket of sockets) socket.emit(SERVER_SHUTDOWN_EVENT, notice);
+    await sleep(SOCKET_NOTICE_MS);
+    // Closing the transport (not a server-side disconnect) lets Socket.IO clients reconnect by themselves.
+    for (const socket of sockets) socket.conn.close();
+    return sockets.length;
+  }
+}
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -50,19 +86,39 @@ async function main(): Promise<void> {
   await checkRuntimeRole(config, log);
 
   const app = await createApp(config);
+  const sockets = new ShutdownAwareIoAdapter(app, config, app.get<RealtimeLimits>(REALTIME_LIMITS));
+  app.useWebSocketAdapter(sockets);
+
   let shuttingDown = false;
+  /**
+   * SIGTERM: readiness turns false (the load balancer stops sending traffic) while requests are
+   * still served for SHUTDOWN_DRAIN_MS; sockets are told to reconnect elsewhere; then the listener
+   * closes and in-flight requests finish (cut after SHUTDOWN_TIMEOUT_MS), in-process workers release
+   * their shards, and the database pools close.
+   */
   const shutdown = async (signal: string): Promise<void> => {
     if (shuttingDown) return;
     shuttingDown = true;
-    log.info({ signal }, 'shutting down');
+    log.info({ signal, drainMs: config.shutdownDrainMs, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
     const deadline = setTimeout(() => {
       log.error('shutdown deadline passed; exiting');
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
+    }, config.shutdownDrainMs + config.shutdownTimeoutMs + 5_000);
     deadline.unref();
     try {
+      app.get(ShutdownState).beginDrain();
+      if (config.shutdownDrainMs > 0) await sleep(config.shutdownDrainMs);
+      const notified = await sockets.sendAway();
+      const server = app.getHttpServer();
+      const cut = setTimeout(() => {
+        log.warn('in-flight requests outlived SHUTDOWN_TIMEOUT_MS; closing their connections');
+        server.closeAllConnections();
+      }, config.shutdownTimeoutMs);
+      cut.unref();
       await app.close();
+      clearTimeout(cut);
       await embedded?.stop();
+      log.info({ socketsNotified: notified }, 'stopped');
       process.exit(0);
     } catch (error) {
       log.error({ err: error }, 'error during shutdown');
@@ -71,6 +127,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  // A rejection nobody awaited (a database call during an outage, say) is logged, not fatal.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 
   await app.listen({ port: config.port, host: config.host });
   log.info(

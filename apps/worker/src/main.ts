@@ -4,9 +4,8 @@ import { Logger } from 'nestjs-pino';
 import pino from 'pino';
 import { AppModule } from '../../api/src/app.module';
 import { ConfigValidationError, loadAppConfig, type AppConfig } from '../../api/src/common/config/app-config';
+import { startMetricsServer, type MetricsServer } from '../../api/src/common/metrics/metrics-server';
 import { runMigrations } from '../../api/src/database/migrator';
-
-const SHUTDOWN_DEADLINE_MS = 60_000;
 
 /**
  * A worker process: the same module graph as the API, started as an application context (no HTTP)
@@ -34,17 +33,39 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   await app.init();
 
+  let metrics: MetricsServer | undefined;
+  if (config.metricsPort !== undefined) {
+    metrics = await startMetricsServer({ port: config.metricsPort, host: config.host, token: config.metricsToken });
+    log.info({ port: metrics.port }, 'metrics listening');
+  }
+
   let shuttingDown = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (shuttingDown) return;
     shuttingDown = true;
-    log.info({ signal }, 'worker shutting down: no new jobs, finishing running ones');
-    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
-    await app.close();
-    process.exit(0);
+    // Closing the app stops fetching jobs, releases running shards at their next checkpoint (another
+    // worker resumes them) and waits for their handlers, all within SHUTDOWN_TIMEOUT_MS.
+    log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'worker shutting down: no new jobs, releasing running shards');
+    const deadline = setTimeout(() => {
+      log.error('shutdown deadline passed; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 2_000);
+    deadline.unref();
+    try {
+      await app.close();
+      await metrics?.close();
+      log.info('worker stopped');
+      process.exit(0);
+    } catch (error) {
+      log.error({ err: error }, 'error during shutdown');
+      process.exit(1);
+    }
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  // A rejection nobody awaited (a database call during an outage, say) is logged, not fatal: the
+  // job layer retries the work, and one lost connection must not take the whole worker down.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
   log.info('worker started');
 }
 

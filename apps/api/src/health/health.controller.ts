@@ -15,7 +15,7 @@ class ReadyResponse {
   @ApiProperty({ example: 'ok' })
   status!: 'ok';
 
-  @ApiProperty({ example: { database: 'up', migrations: 'up', queue: 'up' }, type: 'object', additionalProperties: { type: 'string', enum: ['up', 'down'] } })
+  @ApiProperty({ example: { database: 'up', migrations: 'up', queue: 'up', accepting: 'up' }, type: 'object', additionalProperties: { type: 'string', enum: ['up', 'down'] } })
   checks!: Record<string, 'up' | 'down'>;
 }
 
@@ -40,7 +40,7 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: database reachable, migrations applied, queue started.' })
+  @ApiOperation({ summary: 'Readiness: database reachable, migrations applied, queue started, not shutting down.' })
   @ApiOkResponse({ type: ReadyResponse })
   @ApiServiceUnavailableResponse({ type: ProblemResponse, description: 'Not ready; `checks` tells which part is down.' })
   async ready(): Promise<ReadyResponse> {
@@ -49,6 +49,7 @@ export class HealthController {
         () => this.indicators.database(),
         () => this.indicators.migrations(),
         () => this.indicators.queueStarted(),
+        () => this.indicators.accepting(),
       ]);
       return { status: 'ok', checks: summarize(result) };
     } catch (error) {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { QueueService } from '../queue/queue.service';
+import { ShutdownState } from './shutdown-state';
 
 @Injectable()
 export class ReadinessIndicators {
@@ -9,7 +10,14 @@ export class ReadinessIndicators {
     private readonly indicators: HealthIndicatorService,
     private readonly dataSource: DataSource,
     private readonly queue: QueueService,
+    private readonly shutdown: ShutdownState,
   ) {}
+
+  /** Down from the moment a shutdown begins, so that traffic drains before the listener closes. */
+  accepting(): HealthIndicatorResult {
+    const check = this.indicators.check('accepting');
+    return this.shutdown.isDraining ? check.down() : check.up();
+  }
 
   async database(): Promise<HealthIndicatorResult> {
     const check = this.indicators.check('database');

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import type { Job } from 'pg-boss';
+import type { Job, JobWithMetadata } from 'pg-boss';
+import { jobDuration, jobWait } from '../common/metrics/metrics';
 import { JOB_HANDLER, type JobHandlerOptions } from './job-handler.decorator';
 import { QueueService } from './queue.service';
 
@@ -70,18 +71,29 @@ export class QueueExplorer implements OnApplicationBootstrap {
       if (!this.options.runWorkers) continue;
       await boss.work(
         options.queue,
-        { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, localConcurrency: options.localConcurrency ?? 1 },
-        async (jobs: Job<object>[]) => {
+        {
+          batchSize: options.batchSize ?? 1,
+          pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+          localConcurrency: options.localConcurrency ?? 1,
+          includeMetadata: true,
+        },
+        async (jobs: JobWithMetadata<object>[]) => {
           for (const job of jobs) {
+            const runnableAt = Math.max(new Date(job.startAfter).getTime(), new Date(job.createdOn).getTime());
+            jobWait.observe({ queue: options.queue }, Math.max(0, new Date(job.startedOn).getTime() - runnableAt) / 1000);
+            const endTimer = jobDuration.startTimer({ queue: options.queue });
             try {
               await handler.handle(job);
+              endTimer({ outcome: 'completed' });
             } catch (error) {
+              endTimer({ outcome: 'failed' });
               this.logger.warn({ err: error, queue: options.queue, jobId: job.id, retryCount: job.retryCount }, 'job failed');
               throw error;
             }
           }
         },
       );
+      this.queue.markWorked(options.queue);
       this.logger.log(`working ${options.queue} (${handler.owner})`);
     }
   }

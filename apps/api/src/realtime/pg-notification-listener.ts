@@ -42,7 +42,13 @@ export class PgNotificationListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.options.connectionString, application_name: 'leadforge-events-listener', keepAlive: true });
+    const client = new Client({
+      connectionString: this.options.connectionString,
+      application_name: 'leadforge-events-listener',
+      keepAlive: true,
+      // A server that does not answer (rather than refusing) must not stall the reconnect loop.
+      connectionTimeoutMillis: 5_000,
+    });
     client.on('notification', (message) => {
       if (message.payload !== undefined) this.options.onNotification(message.channel, message.payload);
     });

@@ -1,4 +1,5 @@
-import { Gauge, register } from 'prom-client';
+import { Gauge } from 'prom-client';
+import { metricsRegistry } from '../common/metrics/metrics';
 
 export const SOCKET_CONNECTIONS_METRIC = 'leadforge_socket_connections';
 
@@ -9,10 +10,11 @@ export interface ConnectionCounter {
 
 const counters = new Set<ConnectionCounter>();
 
-/** Registers the gauge once per process in prom-client's default registry; it sums every live gateway. */
+/** Registers the gauge once per process in the metrics registry (GET /metrics); it sums every live gateway. */
 export function trackConnections(counter: ConnectionCounter): () => void {
-  if (!register.getSingleMetric(SOCKET_CONNECTIONS_METRIC)) {
+  if (!metricsRegistry.getSingleMetric(SOCKET_CONNECTIONS_METRIC)) {
     new Gauge({
+      registers: [metricsRegistry],
       name: SOCKET_CONNECTIONS_METRIC,
       help: 'Open Socket.IO connections of the /events namespace on this node.',
       collect() {

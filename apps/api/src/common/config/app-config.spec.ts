@@ -16,6 +16,22 @@ afterEach(() => {
 });
 
 describe('loadAppConfig', () => {
+  it('takes the metrics and shutdown settings, with a drain only in production by default', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db/leadforge', JWT_SECRET: 'j'.repeat(40), ENCRYPTION_KEY: 'e'.repeat(40) };
+    expect(loadAppConfig(production)).toMatchObject({ metricsToken: undefined, metricsPort: undefined, shutdownTimeoutMs: 25_000, shutdownDrainMs: 5_000 });
+    expect(loadAppConfig({ DATA_DIR: tempDir() })).toMatchObject({ shutdownDrainMs: 0 });
+    expect(
+      loadAppConfig({ ...production, METRICS_TOKEN: 'm'.repeat(20), METRICS_PORT: '9464', SHUTDOWN_TIMEOUT_MS: '5000', SHUTDOWN_DRAIN_MS: '0' }),
+    ).toMatchObject({ metricsToken: 'm'.repeat(20), metricsPort: 9464, shutdownTimeoutMs: 5_000, shutdownDrainMs: 0 });
+  });
+
+  it('refuses a short METRICS_TOKEN, METRICS_PORT without a token, and shutdown timings out of range', () => {
+    expect(() => loadAppConfig({ DATA_DIR: tempDir(), METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(() => loadAppConfig({ DATA_DIR: tempDir(), METRICS_PORT: '9464' })).toThrow(/METRICS_PORT: needs METRICS_TOKEN/);
+    expect(() => loadAppConfig({ DATA_DIR: tempDir(), SHUTDOWN_TIMEOUT_MS: '10' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
+    expect(() => loadAppConfig({ DATA_DIR: tempDir(), SHUTDOWN_DRAIN_MS: '-1' })).toThrow(/SHUTDOWN_DRAIN_MS/);
+  });
+
   it('refuses to start in production without JWT_SECRET, ENCRYPTION_KEY and DATABASE_URL, naming each', () => {
     let caught: unknown;
     try {

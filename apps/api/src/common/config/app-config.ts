@@ -48,7 +48,14 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   requireEmailVerification: boolean;
   defaultCredits: number;
+  /** Bearer token of /metrics (METRICS_TOKEN); unset disables the endpoint. */
   metricsToken: string | undefined;
+  /** Port of a worker process's own /metrics listener (METRICS_PORT); unset: none. */
+  metricsPort: number | undefined;
+  /** How long SIGTERM waits for in-flight requests and running shards (SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
+  /** How long the API keeps serving with readiness false before it closes its listener (SHUTDOWN_DRAIN_MS). */
+  shutdownDrainMs: number;
   trustProxy: boolean;
   /** Directory holding the built admin console (index.html); served at / when present. */
   adminDistDir: string;
@@ -165,6 +172,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       REQUIRE_EMAIL_VERIFICATION: bool({ default: undefined }),
       DEFAULT_CREDITS: num({ default: 1000 }),
       METRICS_TOKEN: str({ default: undefined }),
+      METRICS_PORT: port({ default: undefined }),
+      SHUTDOWN_TIMEOUT_MS: num({ default: 25_000 }),
+      SHUTDOWN_DRAIN_MS: num({ default: undefined }),
       TRUST_PROXY: bool({ default: false }),
       ADMIN_DIST_DIR: str({ default: undefined }),
       WEBHOOK_RETRY_BASE_MS: num({ default: 60_000 }),
@@ -188,6 +198,14 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(raw.WEBHOOK_RETRY_BASE_MS) || raw.WEBHOOK_RETRY_BASE_MS < 10 || raw.WEBHOOK_RETRY_BASE_MS > 3_600_000) {
     problems.push('WEBHOOK_RETRY_BASE_MS: must be an integer between 10 and 3600000');
   } else if (isProduction && raw.WEBHOOK_RETRY_BASE_MS < 1_000) problems.push('WEBHOOK_RETRY_BASE_MS: must be at least 1000 when NODE_ENV=production');
+  if (raw.METRICS_TOKEN && raw.METRICS_TOKEN.length < 16) problems.push('METRICS_TOKEN: must be at least 16 characters');
+  if (raw.METRICS_PORT !== undefined && !raw.METRICS_TOKEN) problems.push('METRICS_PORT: needs METRICS_TOKEN (metrics are only served to a caller presenting it)');
+  if (!Number.isInteger(raw.SHUTDOWN_TIMEOUT_MS) || raw.SHUTDOWN_TIMEOUT_MS < 1_000 || raw.SHUTDOWN_TIMEOUT_MS > 600_000) {
+    problems.push('SHUTDOWN_TIMEOUT_MS: must be an integer between 1000 and 600000');
+  }
+  if (raw.SHUTDOWN_DRAIN_MS !== undefined && (!Number.isInteger(raw.SHUTDOWN_DRAIN_MS) || raw.SHUTDOWN_DRAIN_MS < 0 || raw.SHUTDOWN_DRAIN_MS > 120_000)) {
+    problems.push('SHUTDOWN_DRAIN_MS: must be an integer between 0 and 120000');
+  }
   const stripeApiBase = parseStripeApiBase(raw.STRIPE_API_BASE, isProduction, problems);
   if (isProduction) {
     for (const name of ['JWT_SECRET', 'ENCRYPTION_KEY', 'DATABASE_URL'] as const) {
@@ -235,6 +253,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     requireEmailVerification: raw.REQUIRE_EMAIL_VERIFICATION ?? isProduction,
     defaultCredits: raw.DEFAULT_CREDITS,
     metricsToken: raw.METRICS_TOKEN || undefined,
+    metricsPort: raw.METRICS_PORT,
+    shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    shutdownDrainMs: raw.SHUTDOWN_DRAIN_MS ?? (isProduction ? 5_000 : 0),
     trustProxy: raw.TRUST_PROXY,
     adminDistDir: resolve(raw.ADMIN_DIST_DIR ?? 'dist/admin/browser'),
     webhookRetryBaseMs: raw.WEBHOOK_RETRY_BASE_MS,

@@ -1,9 +1,11 @@
 import type { LeadObjective } from '@leadforge/contracts';
-import { Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Job } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../../common/config/app-config';
 import { InjectConfig } from '../../common/config/config.module';
+import { isDatabaseUnavailable } from '../../common/errors/database-errors';
+import { fetchErrors, leadsIngested, pagesFetched } from '../../common/metrics/metrics';
 import { TenantDatabase } from '../../database/tenant-database';
 import { LeadIngestService } from '../../leads/lead-ingest.service';
 import { JobHandler } from '../../queue/job-handler.decorator';
@@ -25,6 +27,9 @@ const MAX_BUFFERED_PAGES = 400;
 const CONTROL_REFRESH_MS = 500;
 const PROGRESS_EVENT_MIN_GAP_MS = 250;
 const SHARD_RETRY_LIMIT = 4;
+/** How long a flush keeps retrying while the database is unreachable before the shard gives up (and is retried). */
+const FLUSH_RETRY_WINDOW_MS = 120_000;
+const FLUSH_RETRY_MAX_DELAY_MS = 5_000;
 
 /** Thrown so that the queue retries the job later: another worker still holds the shard. */
 class ShardBusyError extends Error {
@@ -48,8 +53,11 @@ interface RunState {
  * worker died, and the retry skips the pages already done.
  */
 @Injectable()
-export class ShardRunner {
+export class ShardRunner implements OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(ShardRunner.name);
+  /** Set at shutdown: running shards stop at their next checkpoint and go back to the queue for another worker. */
+  private releasing = false;
+  private readonly running = new Set<Promise<void>>();
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
@@ -61,10 +69,23 @@ export class ShardRunner {
 
   @JobHandler({ queue: SHARD_QUEUE, heartbeatSeconds: 10, retryLimit: SHARD_RETRY_LIMIT, retryDelaySeconds: 5, retryBackoff: true, expireInSeconds: 24 * 3600, localConcurrency: 2 })
   async run(job: Job<ShardJobData>): Promise<void> {
+    const work = this.runJob(job);
+    this.running.add(work);
+    try {
+      await work;
+    } finally {
+      this.running.delete(work);
+    }
+  }
+
+  private async runJob(job: Job<ShardJobData>): Promise<void> {
     const { orgId, shardId, generation } = job.data;
     const claim = await this.tenant.inOrg(orgId, (db) => claimShard(db, shardId, generation));
     if (claim.kind === 'busy') throw new ShardBusyError(shardId);
     if (claim.kind === 'obsolete') return;
+    // Which process runs which shard (the log line carries pid and hostname): the trail an
+    // operator follows after a worker dies mid-shard.
+    this.logger.log({ taskId: claim.task.id, shardId, attempt: claim.shard.attempts, jobId: job.id }, 'shard claimed');
     if (claim.firstStart) await this.tenant.inOrg(orgId, (db) => this.events.append(db, claim.task.id, 'task.status', { status: 'running' }).then(() => undefined));
 
     const state: RunState = { task: claim.task, shard: claim.shard, control: 'run', timedOut: false, lastProgressEventAt: 0 };
@@ -143,17 +164,19 @@ export class ShardRunner {
         {
           isVisited: (urlKey) => finished.has(urlKey),
           onPage: async (page: CrawledPage) => {
+            pagesFetched.inc();
             batch.pages.push(page);
             await afterPage();
           },
           onPageFailed: async (failure: PageFailure) => {
+            fetchErrors.inc({ kind: failure.kind });
             batch.failures.push(failure);
             await afterPage();
           },
           onLog: (level, message) => {
             if (batch.logs.length < 50) batch.logs.push({ level, message });
           },
-          control: () => state.control,
+          control: () => (this.releasing && state.control === 'run' ? 'pause' : state.control),
         },
         { allowPrivateTargets: this.config.allowPrivateTargets, chromiumPath: this.config.chromiumPath },
       );
@@ -183,11 +206,47 @@ export class ShardRunner {
     } else state.control = 'run';
   }
 
-  /** One transaction: leads, frontier, counters, heartbeat and the events that tell clients about them. */
+  /**
+   * Writes what the batch holds. While the database is unreachable the same items are retried with
+   * backoff (the crawl waits once MAX_BUFFERED_PAGES are buffered) instead of being dropped.
+   */
   private async flush(state: RunState, batch: PageBatch): Promise<void> {
     if (batch.empty) return;
-    const { pages, failures, logs } = batch.drain();
+    const drained = batch.drain();
+    const startedAt = Date.now();
+    let delayMs = 250;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        // The connection can drop after COMMIT reached the server: then the pages are recorded already.
+        if (attempt > 0 && (await this.alreadyRecorded(state, drained.pages, drained.failures))) return;
+        await this.writeBatch(state, drained);
+        return;
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || Date.now() - startedAt > FLUSH_RETRY_WINDOW_MS) throw error;
+        if (attempt === 0) this.logger.warn({ taskId: state.task.id, shardId: state.shard.id }, 'database unreachable; holding the batch and retrying');
+        await new Promise((resolveDelay) => setTimeout(resolveDelay, delayMs));
+        delayMs = Math.min(FLUSH_RETRY_MAX_DELAY_MS, delayMs * 2);
+      }
+    }
+  }
+
+  private async alreadyRecorded(state: RunState, pages: CrawledPage[], failures: PageFailure[]): Promise<boolean> {
+    const keys = [...pages.map((page) => page.urlKey), ...failures.map((failure) => failure.urlKey)];
+    if (keys.length === 0) return false;
+    const rows = (await this.tenant.inOrg(state.task.orgId, (db) =>
+      db.query(`SELECT count(*)::int AS n FROM task_page WHERE task_id = $1 AND url_key = ANY($2::text[]) AND state <> 'pending'`, [state.task.id, keys]),
+    )) as Array<{ n: number }>;
+    if (rows[0]!.n < keys.length) return false;
+    state.shard.pagesFetched += pages.length;
+    state.shard.pagesFailed += failures.length;
+    return true;
+  }
+
+  /** One transaction: leads, frontier, counters, heartbeat and the events that tell clients about them. */
+  private async writeBatch(state: RunState, drained: ReturnType<PageBatch['drain']>): Promise<void> {
+    const { pages, failures, logs } = drained;
     const { task, shard } = state;
+    let ingested: { stored: number; duplicates: number; suppressed: number } | undefined;
     await this.tenant.inOrg(task.orgId, async (db) => {
       const result = await this.ingest.ingestInTransaction(db, {
         orgId: task.orgId,
@@ -197,6 +256,7 @@ export class ShardRunner {
         filters: task.filters ?? undefined,
         pages: pages.map((page) => ({ url: page.finalUrl, fetchedAt: page.fetchedAt, findings: page.findings, records: page.records })),
       });
+      ingested = result;
       const newlyQueued = await this.recordPages(db, state, pages, failures);
       const fetched = pages.length;
       const failed = failures.length;
@@ -226,6 +286,11 @@ export class ShardRunner {
     });
     shard.pagesFetched += pages.length;
     shard.pagesFailed += failures.length;
+    if (ingested) {
+      leadsIngested.inc({ outcome: 'stored' }, ingested.stored);
+      leadsIngested.inc({ outcome: 'duplicate' }, ingested.duplicates);
+      leadsIngested.inc({ outcome: 'suppressed' }, ingested.suppressed);
+    }
   }
 
   /** Marks finished pages and adds newly discovered ones to the frontier; returns how many are new. */
@@ -254,8 +319,45 @@ export class ShardRunner {
     return inserted.length;
   }
 
+  /** Shutdown (SIGTERM): the queue takes no new jobs, and running crawls halt at their next checkpoint. */
+  onModuleDestroy(): void {
+    this.releasing = true;
+  }
+
+  /** Before the database pools close: wait (up to SHUTDOWN_TIMEOUT_MS) for running shards to flush and release. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.releasing = true;
+    if (this.running.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolveTimeout) => {
+      timer = setTimeout(resolveTimeout, this.config.shutdownTimeoutMs);
+    });
+    await Promise.race([Promise.allSettled([...this.running]), timeout]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * A shard halted by this worker's shutdown, with everything it fetched flushed: queued again under a
+   * new generation, so another worker resumes it without refetching done pages. Not when the task
+   * itself was paused or ended meanwhile: then the usual bookkeeping applies.
+   */
+  private async release(state: RunState): Promise<boolean> {
+    const { task, shard } = state;
+    return this.tenant.inOrg(task.orgId, async (db) => {
+      const rows = (await db.query(`SELECT status FROM scrape_task WHERE id = $1 FOR UPDATE`, [task.id])) as Array<{ status: string }>;
+      if (rows[0]?.status !== 'running') return false;
+      await this.lifecycle.enqueueShard(db, shard);
+      await this.events.append(db, task.id, 'task.log', { level: 'info', message: 'A worker is shutting down; another one continues this part of the crawl.' });
+      return true;
+    });
+  }
+
   private async finishShard(state: RunState, outcome: ShardOutcome): Promise<void> {
     const { task, shard } = state;
+    if (outcome.reason === 'paused' && this.releasing && !state.timedOut && (await this.release(state))) {
+      this.logger.log({ taskId: task.id, shardId: shard.id }, 'shard released for another worker');
+      return;
+    }
     await this.tenant.inOrg(task.orgId, async (db) => {
       const shardStatus = outcome.reason === 'paused' ? 'paused' : outcome.reason === 'stopped' && !state.timedOut ? 'cancelled' : 'completed';
       await db.query(
