@@ -397,3 +397,34 @@ describe('access token expiry', () => {
     expect(await subscribe(refreshed, { taskId: '00000000-0000-7000-8000-000000000000' })).toMatchObject({ ok: false, error: 'not_found' });
   });
 });
+
+describe('ended credentials', () => {
+  async function closedWith(socket: ClientSocket, end: () => Promise<unknown>): Promise<{ reason: string; errors: SocketErrorData[] }> {
+    await connected(socket);
+    const errors: SocketErrorData[] = [];
+    socket.on('error', (error) => errors.push(error));
+    const ended = disconnected(socket);
+    await end();
+    return { reason: await ended, errors };
+  }
+
+  it('closes a socket at once when its session is revoked, leaving the other sessions’ sockets open', async () => {
+    const second = await api.login('owner@realtime.test');
+    const sessionId = (JSON.parse(Buffer.from(second.accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+    const bystander = connect({ token: owner.accessToken });
+    await connected(bystander);
+    const closed = await closedWith(connect({ token: second.accessToken }), () => api.json('DELETE', `auth/sessions/${sessionId}`, 204, { token: owner.accessToken }));
+    expect(closed.reason).toBe('io server disconnect');
+    expect(closed.errors).toEqual([expect.objectContaining({ code: 'credentials_revoked' })]);
+    expect(await refused(connect({ token: second.accessToken }))).toMatchObject({ code: 'invalid_token' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(bystander.connected).toBe(true);
+  });
+
+  it('closes a socket at once when its API key is revoked', async () => {
+    const key = await api.json<{ id: string; secret: string }>('POST', 'api-keys', 201, { token: owner.accessToken, body: { name: 'revoked socket key' } });
+    const closed = await closedWith(connect({ token: key.secret }), () => api.json('DELETE', `api-keys/${key.id}`, 204, { token: owner.accessToken }));
+    expect(closed.reason).toBe('io server disconnect');
+    expect(closed.errors).toEqual([expect.objectContaining({ code: 'credentials_revoked' })]);
+  });
+});

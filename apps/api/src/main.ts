@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { EVENTS_NAMESPACE } from '@leadforge/contracts';
+import { EVENTS_NAMESPACE, type ServerShutdownEvent } from '@leadforge/contracts';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import pino from 'pino';
@@ -14,8 +14,6 @@ import { QUEUE_SCHEMA } from './queue/queue.service';
 import { EventsIoAdapter } from './realtime/events-io.adapter';
 import { REALTIME_LIMITS, type RealtimeLimits } from './realtime/realtime-limits';
 
-/** Sent to every socket of /events before this node stops (docs/operations.md). */
-const SERVER_SHUTDOWN_EVENT = 'server.shutdown';
 /** Time for the shutdown notice to reach clients before their connections close. */
 const SOCKET_NOTICE_MS = 250;
 
@@ -39,8 +37,8 @@ class ShutdownAwareIoAdapter extends EventsIoAdapter {
   async sendAway(): Promise<number> {
     const sockets = this.servers.flatMap((server) => [...server.of(EVENTS_NAMESPACE).sockets.values()]);
     if (sockets.length === 0) return 0;
-    const notice = { at: new Date().toISOString(), reason: 'shutdown', reconnect: true };
-    for (const socket of sockets) socket.emit(SERVER_SHUTDOWN_EVENT, notice);
+    const notice: ServerShutdownEvent = { at: new Date().toISOString(), reason: 'shutdown', reconnect: true };
+    for (const socket of sockets) socket.emit('server.shutdown', notice);
     await sleep(SOCKET_NOTICE_MS);
     // Closing the transport (not a server-side disconnect) lets Socket.IO clients reconnect by themselves.
     for (const socket of sockets) socket.conn.close();

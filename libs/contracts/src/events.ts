@@ -110,6 +110,8 @@ export const SOCKET_ERROR_CODES = [
   'token_mismatch',
   /** Something failed on the server; retry later. */
   'internal_error',
+  /** The session was ended (logout, password change, suspension) or the API key revoked: sign in again. */
+  'credentials_revoked',
 ] as const;
 export type SocketErrorCode = (typeof SOCKET_ERROR_CODES)[number];
 
@@ -143,6 +145,13 @@ export interface EventsHandshakeAuth {
   token: string;
 }
 
+/** Sent to every socket of a node that is shutting down, just before its connection closes: reconnect (to another node) and resubscribe with the last seq. */
+export interface ServerShutdownEvent {
+  at: string;
+  reason: 'shutdown';
+  reconnect: true;
+}
+
 export interface ServerToClientEvents {
   'task.status': (event: TaskStatusEvent) => void;
   'task.progress': (event: TaskProgressEvent) => void;
@@ -150,8 +159,9 @@ export interface ServerToClientEvents {
   'task.leads': (event: TaskLeadsEvent) => void;
   'credits.updated': (event: CreditsUpdatedEvent) => void;
   'tasks.changed': (event: TasksChangedEvent) => void;
-  /** A protocol error the server reports before it closes the socket (`rate_limited`, `token_expired`). */
+  /** A protocol error the server reports before it closes the socket (`rate_limited`, `token_expired`, `credentials_revoked`). */
   error: (error: SocketErrorData) => void;
+  'server.shutdown': (event: ServerShutdownEvent) => void;
 }
 
 export interface ClientToServerEvents {

@@ -10,6 +10,8 @@ import { REALTIME_LIMITS, type RealtimeLimits } from './realtime-limits';
 import { type EventsNamespace, type EventsSocket, orgRoom, taskRoom } from './socket-types';
 
 export const CREDITS_CHANNEL = 'leadforge_credits';
+/** A session ended or an API key was revoked (database triggers; migration CredentialEndNotifications). */
+export const CREDENTIALS_ENDED_CHANNEL = 'leadforge_credentials_ended';
 const RETRY_FETCH_MS = 1_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -83,7 +85,7 @@ export class TaskEventRelay implements OnApplicationBootstrap, OnApplicationShut
     if (!config.databaseUrl) throw new Error('The event relay needs DATABASE_URL');
     this.listener = new PgNotificationListener({
       connectionString: config.databaseUrl,
-      channels: [TASK_EVENTS_CHANNEL, CREDITS_CHANNEL],
+      channels: [TASK_EVENTS_CHANNEL, CREDITS_CHANNEL, CREDENTIALS_ENDED_CHANNEL],
       onNotification: (channel, payload) => this.onNotification(channel, payload),
       onReconnect: () => this.tasks.forEach((state) => void this.pump(state)),
     });
@@ -208,6 +210,10 @@ export class TaskEventRelay implements OnApplicationBootstrap, OnApplicationShut
 
   private onNotification(channel: string, raw: string): void {
     const message = parseNotification(raw);
+    if (channel === CREDENTIALS_ENDED_CHANNEL) {
+      if (message && (message.kind === 'session' || message.kind === 'apiKey') && typeof message.id === 'string') this.closeSocketsOf(message.kind, message.id);
+      return;
+    }
     if (!message || typeof message.orgId !== 'string' || !UUID.test(message.orgId)) return;
     if (channel === CREDITS_CHANNEL) {
       const balance = Number(message.balance);
@@ -219,6 +225,16 @@ export class TaskEventRelay implements OnApplicationBootstrap, OnApplicationShut
     const state = this.tasks.get(message.taskId);
     if (state && message.seq > state.cursor) void this.pump(state);
     if (message.type === 'task.status') void this.announceStatus(message.orgId, message.taskId, message.seq);
+  }
+
+  /** Closes this node's sockets opened with a session that ended or an API key that was revoked. */
+  private closeSocketsOf(kind: 'session' | 'apiKey', id: string): void {
+    for (const socket of this.namespace?.sockets.values() ?? []) {
+      const auth = socket.data.auth;
+      if ((kind === 'session' ? auth?.sessionId : auth?.apiKeyId) !== id) continue;
+      socket.emit('error', { code: 'credentials_revoked', message: 'The session ended or the API key was revoked; sign in again.' });
+      socket.disconnect(true);
+    }
   }
 
   /** `tasks.changed` to the organization's sockets on this node, if it has any. */
