@@ -16,9 +16,13 @@ interface HitRow {
  * request through the `rate_limit_hit` function (see the foundation migration), which takes a row
  * lock and so counts concurrent hits exactly.
  */
+const UNAVAILABLE_WARNING_INTERVAL_MS = 10_000;
+
 @Injectable()
 export class PostgresThrottlerStorage implements ThrottlerStorage {
   private readonly logger = new Logger('RateLimits');
+  private lastWarningAt = 0;
+  private unlimitedSinceWarning = 0;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -31,9 +35,18 @@ export class PostgresThrottlerStorage implements ThrottlerStorage {
       return await this.hit(key, ttl, limit, blockDuration, throttlerName);
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
-      this.logger.warn('rate-limit counters unavailable (database unreachable); not limiting meanwhile');
+      this.warnUnavailable();
       return { totalHits: 0, timeToExpire: Math.ceil(ttl / 1000), isBlocked: false, timeToBlockExpire: 0 };
     }
+  }
+
+  /** One line per interval during an outage, not one per request. */
+  private warnUnavailable(): void {
+    this.unlimitedSinceWarning += 1;
+    if (Date.now() - this.lastWarningAt < UNAVAILABLE_WARNING_INTERVAL_MS) return;
+    this.logger.warn({ requests: this.unlimitedSinceWarning }, 'rate-limit counters unavailable (database unreachable); not limiting meanwhile');
+    this.lastWarningAt = Date.now();
+    this.unlimitedSinceWarning = 0;
   }
 
   private async hit(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
