@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { AdminAdjustCreditsData, AdminAdjustCreditsErrors, AdminAdjustCreditsResponses, AnalyticsCategoriesData, AnalyticsCategoriesErrors, AnalyticsCategoriesResponses, AnalyticsConfidenceData, AnalyticsConfidenceErrors, AnalyticsConfidenceResponses, AnalyticsPlatformsData, AnalyticsPlatformsErrors, AnalyticsPlatformsResponses, AnalyticsSummaryData, AnalyticsSummaryErrors, AnalyticsSummaryResponses, AnalyticsTimelineData, AnalyticsTimelineErrors, AnalyticsTimelineResponses, ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthDeleteMeData, AuthDeleteMeErrors, AuthDeleteMeResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutAllData, AuthLogoutAllErrors, AuthLogoutAllResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthResendVerificationData, AuthResendVerificationErrors, AuthResendVerificationResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthRevokeSessionData, AuthRevokeSessionErrors, AuthRevokeSessionResponses, AuthSessionsData, AuthSessionsErrors, AuthSessionsResponses, AuthUpdateMeData, AuthUpdateMeErrors, AuthUpdateMeResponses, AuthVerifyEmailData, AuthVerifyEmailErrors, AuthVerifyEmailResponses, ExportCsvData, ExportCsvErrors, ExportCsvResponses, ExportExcelData, ExportExcelErrors, ExportExcelResponses, ExportJsonData, ExportJsonErrors, ExportJsonResponses, ExportNdjsonData, ExportNdjsonErrors, ExportNdjsonResponses, FiltersBusinessTypesData, FiltersBusinessTypesErrors, FiltersBusinessTypesResponses, FiltersDegreeTypesData, FiltersDegreeTypesErrors, FiltersDegreeTypesResponses, FiltersEducationLevelsData, FiltersEducationLevelsErrors, FiltersEducationLevelsResponses, FiltersJobLevelsData, FiltersJobLevelsErrors, FiltersJobLevelsResponses, FiltersLeadObjectivesData, FiltersLeadObjectivesErrors, FiltersLeadObjectivesResponses, FiltersPlatformsData, FiltersPlatformsErrors, FiltersPlatformsResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, LeadsBulkData, LeadsBulkErrors, LeadsBulkResponses, LeadsGetData, LeadsGetErrors, LeadsGetResponses, LeadsListData, LeadsListErrors, LeadsListResponses, LeadsRemoveData, LeadsRemoveErrors, LeadsRemoveResponses, LeadsRestoreData, LeadsRestoreErrors, LeadsRestoreResponses, LeadsUpdateData, LeadsUpdateErrors, LeadsUpdateResponses, OptOutConfirmData, OptOutConfirmErrors, OptOutConfirmResponses, OptOutListData, OptOutListErrors, OptOutListResponses, OptOutRequestData, OptOutRequestErrors, OptOutRequestResponses, OptOutWithdrawData, OptOutWithdrawErrors, OptOutWithdrawResponses, OrgsAcceptData, OrgsAcceptErrors, OrgsAcceptResponses, OrgsChangeRoleData, OrgsChangeRoleErrors, OrgsChangeRoleResponses, OrgsCurrentData, OrgsCurrentErrors, OrgsCurrentResponses, OrgsInvitationsData, OrgsInvitationsErrors, OrgsInvitationsResponses, OrgsInviteData, OrgsInviteErrors, OrgsInviteResponses, OrgsMembersData, OrgsMembersErrors, OrgsMembersResponses, OrgsRemoveMemberData, OrgsRemoveMemberErrors, OrgsRemoveMemberResponses, OrgsRevokeInvitationData, OrgsRevokeInvitationErrors, OrgsRevokeInvitationResponses, OrgsUpdateData, OrgsUpdateErrors, OrgsUpdateResponses, PaymentsCancelSubscriptionData, PaymentsCancelSubscriptionErrors, PaymentsCancelSubscriptionResponses, PaymentsCreateCheckoutData, PaymentsCreateCheckoutErrors, PaymentsCreateCheckoutResponses, PaymentsCreditsData, PaymentsCreditsErrors, PaymentsCreditsResponses, PaymentsPlansData, PaymentsPlansErrors, PaymentsPlansResponses, PaymentsPortalData, PaymentsPortalErrors, PaymentsPortalResponses, PaymentsResumeSubscriptionData, PaymentsResumeSubscriptionErrors, PaymentsResumeSubscriptionResponses, PaymentsSubscriptionStatusData, PaymentsSubscriptionStatusErrors, PaymentsSubscriptionStatusResponses, PaymentsWebhookData, PaymentsWebhookErrors, PaymentsWebhookResponses, RecordsAuditLogData, RecordsAuditLogErrors, RecordsAuditLogResponses, RecordsDsarData, RecordsDsarErrors, RecordsDsarResponses, RetentionCleanupData, RetentionCleanupErrors, RetentionCleanupResponses, RetentionGetPolicyData, RetentionGetPolicyErrors, RetentionGetPolicyResponses, RetentionSetPolicyData, RetentionSetPolicyErrors, RetentionSetPolicyResponses, RetentionStatsData, RetentionStatsErrors, RetentionStatsResponses, ScraperEstimateData, ScraperEstimateErrors, ScraperEstimateResponses, ScraperListData, ScraperListErrors, ScraperListResponses, ScraperPauseData, ScraperPauseErrors, ScraperPauseResponses, ScraperResumeData, ScraperResumeErrors, ScraperResumeResponses, ScraperStartData, ScraperStartErrors, ScraperStartResponses, ScraperStatusData, ScraperStatusErrors, ScraperStatusResponses, ScraperStopData, ScraperStopErrors, ScraperStopResponses, TasksBulkStopData, TasksBulkStopErrors, TasksBulkStopResponses, TasksEventsData, TasksEventsErrors, TasksEventsResponses, TasksGetData, TasksGetErrors, TasksGetResponses, TasksListData, TasksListErrors, TasksListResponses, TasksQueueStatusData, TasksQueueStatusErrors, TasksQueueStatusResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeliveriesData, WebhooksDeliveriesErrors, WebhooksDeliveriesResponses, WebhooksListData, WebhooksListErrors, WebhooksListResponses, WebhooksPingData, WebhooksPingErrors, WebhooksPingResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses, WebhooksRemoveData, WebhooksRemoveErrors, WebhooksRemoveResponses, WebhooksRotateSecretData, WebhooksRotateSecretErrors, WebhooksRotateSecretResponses, WebhooksUpdateData, WebhooksUpdateErrors, WebhooksUpdateResponses } from './types.gen.js';
+import type { AdminAdjustCreditsData, AdminAdjustCreditsErrors, AdminAdjustCreditsResponses, AdminOrgsData, AdminOrgsErrors, AdminOrgsResponses, AdminStatsData, AdminStatsErrors, AdminStatsResponses, AdminUpdateUserData, AdminUpdateUserErrors, AdminUpdateUserResponses, AdminUsersData, AdminUsersErrors, AdminUsersResponses, AnalyticsCategoriesData, AnalyticsCategoriesErrors, AnalyticsCategoriesResponses, AnalyticsConfidenceData, AnalyticsConfidenceErrors, AnalyticsConfidenceResponses, AnalyticsPlatformsData, AnalyticsPlatformsErrors, AnalyticsPlatformsResponses, AnalyticsSummaryData, AnalyticsSummaryErrors, AnalyticsSummaryResponses, AnalyticsTimelineData, AnalyticsTimelineErrors, AnalyticsTimelineResponses, ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthDeleteMeData, AuthDeleteMeErrors, AuthDeleteMeResponses, AuthForgotPasswordData, AuthForgotPasswordErrors, AuthForgotPasswordResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutAllData, AuthLogoutAllErrors, AuthLogoutAllResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthResendVerificationData, AuthResendVerificationErrors, AuthResendVerificationResponses, AuthResetPasswordData, AuthResetPasswordErrors, AuthResetPasswordResponses, AuthRevokeSessionData, AuthRevokeSessionErrors, AuthRevokeSessionResponses, AuthSessionsData, AuthSessionsErrors, AuthSessionsResponses, AuthUpdateMeData, AuthUpdateMeErrors, AuthUpdateMeResponses, AuthVerifyEmailData, AuthVerifyEmailErrors, AuthVerifyEmailResponses, DatabaseHealthDatabaseData, DatabaseHealthDatabaseErrors, DatabaseHealthDatabaseResponses, ExportCsvData, ExportCsvErrors, ExportCsvResponses, ExportExcelData, ExportExcelErrors, ExportExcelResponses, ExportJsonData, ExportJsonErrors, ExportJsonResponses, ExportNdjsonData, ExportNdjsonErrors, ExportNdjsonResponses, FiltersBusinessTypesData, FiltersBusinessTypesErrors, FiltersBusinessTypesResponses, FiltersDegreeTypesData, FiltersDegreeTypesErrors, FiltersDegreeTypesResponses, FiltersEducationLevelsData, FiltersEducationLevelsErrors, FiltersEducationLevelsResponses, FiltersJobLevelsData, FiltersJobLevelsErrors, FiltersJobLevelsResponses, FiltersLeadObjectivesData, FiltersLeadObjectivesErrors, FiltersLeadObjectivesResponses, FiltersPlatformsData, FiltersPlatformsErrors, FiltersPlatformsResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, LeadsBulkData, LeadsBulkErrors, LeadsBulkResponses, LeadsGetData, LeadsGetErrors, LeadsGetResponses, LeadsListData, LeadsListErrors, LeadsListResponses, LeadsRemoveData, LeadsRemoveErrors, LeadsRemoveResponses, LeadsRestoreData, LeadsRestoreErrors, LeadsRestoreResponses, LeadsUpdateData, LeadsUpdateErrors, LeadsUpdateResponses, OptOutConfirmData, OptOutConfirmErrors, OptOutConfirmResponses, OptOutListData, OptOutListErrors, OptOutListResponses, OptOutRequestData, OptOutRequestErrors, OptOutRequestResponses, OptOutWithdrawData, OptOutWithdrawErrors, OptOutWithdrawResponses, OrgsAcceptData, OrgsAcceptErrors, OrgsAcceptResponses, OrgsChangeRoleData, OrgsChangeRoleErrors, OrgsChangeRoleResponses, OrgsCurrentData, OrgsCurrentErrors, OrgsCurrentResponses, OrgsInvitationsData, OrgsInvitationsErrors, OrgsInvitationsResponses, OrgsInviteData, OrgsInviteErrors, OrgsInviteResponses, OrgsMembersData, OrgsMembersErrors, OrgsMembersResponses, OrgsRemoveMemberData, OrgsRemoveMemberErrors, OrgsRemoveMemberResponses, OrgsRevokeInvitationData, OrgsRevokeInvitationErrors, OrgsRevokeInvitationResponses, OrgsUpdateData, OrgsUpdateErrors, OrgsUpdateResponses, PaymentsCancelSubscriptionData, PaymentsCancelSubscriptionErrors, PaymentsCancelSubscriptionResponses, PaymentsCreateCheckoutData, PaymentsCreateCheckoutErrors, PaymentsCreateCheckoutResponses, PaymentsCreditsData, PaymentsCreditsErrors, PaymentsCreditsResponses, PaymentsPlansData, PaymentsPlansErrors, PaymentsPlansResponses, PaymentsPortalData, PaymentsPortalErrors, PaymentsPortalResponses, PaymentsResumeSubscriptionData, PaymentsResumeSubscriptionErrors, PaymentsResumeSubscriptionResponses, PaymentsSubscriptionStatusData, PaymentsSubscriptionStatusErrors, PaymentsSubscriptionStatusResponses, PaymentsWebhookData, PaymentsWebhookErrors, PaymentsWebhookResponses, RecordsAuditLogData, RecordsAuditLogErrors, RecordsAuditLogResponses, RecordsDsarData, RecordsDsarErrors, RecordsDsarResponses, RetentionCleanupData, RetentionCleanupErrors, RetentionCleanupResponses, RetentionGetPolicyData, RetentionGetPolicyErrors, RetentionGetPolicyResponses, RetentionSetPolicyData, RetentionSetPolicyErrors, RetentionSetPolicyResponses, RetentionStatsData, RetentionStatsErrors, RetentionStatsResponses, ScraperEstimateData, ScraperEstimateErrors, ScraperEstimateResponses, ScraperListData, ScraperListErrors, ScraperListResponses, ScraperPauseData, ScraperPauseErrors, ScraperPauseResponses, ScraperResumeData, ScraperResumeErrors, ScraperResumeResponses, ScraperStartData, ScraperStartErrors, ScraperStartResponses, ScraperStatusData, ScraperStatusErrors, ScraperStatusResponses, ScraperStopData, ScraperStopErrors, ScraperStopResponses, TasksBulkStopData, TasksBulkStopErrors, TasksBulkStopResponses, TasksEventsData, TasksEventsErrors, TasksEventsResponses, TasksGetData, TasksGetErrors, TasksGetResponses, TasksListData, TasksListErrors, TasksListResponses, TasksQueueStatusData, TasksQueueStatusErrors, TasksQueueStatusResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeliveriesData, WebhooksDeliveriesErrors, WebhooksDeliveriesResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListErrors, WebhooksListResponses, WebhooksPingData, WebhooksPingErrors, WebhooksPingResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses, WebhooksRemoveData, WebhooksRemoveErrors, WebhooksRemoveResponses, WebhooksRotateSecretData, WebhooksRotateSecretErrors, WebhooksRotateSecretResponses, WebhooksUpdateData, WebhooksUpdateErrors, WebhooksUpdateResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -19,11 +19,51 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 };
 
 /**
+ * Every organization, newest first, with plan, credit balance and member count; `q` searches the name. Platform administrators only.
+ */
+export const adminOrgs = <ThrowOnError extends boolean = false>(options?: Options<AdminOrgsData, ThrowOnError>): RequestResult<AdminOrgsResponses, AdminOrgsErrors, ThrowOnError> => (options?.client ?? client).get<AdminOrgsResponses, AdminOrgsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/orgs',
+    ...options
+});
+
+/**
  * Add or take an organization's credits with a reason (ledger row + audit log). Platform administrators only.
  */
 export const adminAdjustCredits = <ThrowOnError extends boolean = false>(options: Options<AdminAdjustCreditsData, ThrowOnError>): RequestResult<AdminAdjustCreditsResponses, AdminAdjustCreditsErrors, ThrowOnError> => (options.client ?? client).post<AdminAdjustCreditsResponses, AdminAdjustCreditsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/admin/orgs/{id}/credits',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Platform overview: users, organizations by plan, tasks of the last 24 hours, leads, credits spent in 30 days, job queues. Platform administrators only.
+ */
+export const adminStats = <ThrowOnError extends boolean = false>(options?: Options<AdminStatsData, ThrowOnError>): RequestResult<AdminStatsResponses, AdminStatsErrors, ThrowOnError> => (options?.client ?? client).get<AdminStatsResponses, AdminStatsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/stats',
+    ...options
+});
+
+/**
+ * Every user of the platform, newest first, with their organizations; `q` searches email and name. Platform administrators only.
+ */
+export const adminUsers = <ThrowOnError extends boolean = false>(options?: Options<AdminUsersData, ThrowOnError>): RequestResult<AdminUsersResponses, AdminUsersErrors, ThrowOnError> => (options?.client ?? client).get<AdminUsersResponses, AdminUsersErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/users',
+    ...options
+});
+
+/**
+ * Grant or remove a user's platform administrator rights, suspend or reactivate the account (suspension ends all of its sessions). Audited. Platform administrators only.
+ */
+export const adminUpdateUser = <ThrowOnError extends boolean = false>(options: Options<AdminUpdateUserData, ThrowOnError>): RequestResult<AdminUpdateUserResponses, AdminUpdateUserErrors, ThrowOnError> => (options.client ?? client).patch<AdminUpdateUserResponses, AdminUpdateUserErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/users/{id}',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -359,12 +399,21 @@ export const filtersPlatforms = <ThrowOnError extends boolean = false>(options?:
 });
 
 /**
+ * Database detail for platform administrators: this process's pool, server version, size, connections and migrations.
+ */
+export const databaseHealthDatabase = <ThrowOnError extends boolean = false>(options?: Options<DatabaseHealthDatabaseData, ThrowOnError>): RequestResult<DatabaseHealthDatabaseResponses, DatabaseHealthDatabaseErrors, ThrowOnError> => (options?.client ?? client).get<DatabaseHealthDatabaseResponses, DatabaseHealthDatabaseErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/health/database',
+    ...options
+});
+
+/**
  * Liveness: the process is up and serving HTTP.
  */
 export const healthLive = <ThrowOnError extends boolean = false>(options?: Options<HealthLiveData, ThrowOnError>): RequestResult<HealthLiveResponses, HealthLiveErrors, ThrowOnError> => (options?.client ?? client).get<HealthLiveResponses, HealthLiveErrors, ThrowOnError>({ url: '/api/v1/health/live', ...options });
 
 /**
- * Readiness: database reachable, migrations applied, queue started.
+ * Readiness: database reachable, migrations applied, queue started, not shutting down.
  */
 export const healthReady = <ThrowOnError extends boolean = false>(options?: Options<HealthReadyData, ThrowOnError>): RequestResult<HealthReadyResponses, HealthReadyErrors, ThrowOnError> => (options?.client ?? client).get<HealthReadyResponses, HealthReadyErrors, ThrowOnError>({ url: '/api/v1/health/ready', ...options });
 
@@ -860,6 +909,15 @@ export const webhooksCreate = <ThrowOnError extends boolean = false>(options: Op
  * Delete the endpoint and its delivery log; pending retries stop.
  */
 export const webhooksRemove = <ThrowOnError extends boolean = false>(options: Options<WebhooksRemoveData, ThrowOnError>): RequestResult<WebhooksRemoveResponses, WebhooksRemoveErrors, ThrowOnError> => (options.client ?? client).delete<WebhooksRemoveResponses, WebhooksRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhooks/{id}',
+    ...options
+});
+
+/**
+ * One endpoint: URL, events, state. The signing secret is never shown again.
+ */
+export const webhooksGet = <ThrowOnError extends boolean = false>(options: Options<WebhooksGetData, ThrowOnError>): RequestResult<WebhooksGetResponses, WebhooksGetErrors, ThrowOnError> => (options.client ?? client).get<WebhooksGetResponses, WebhooksGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/webhooks/{id}',
     ...options

@@ -32,6 +32,146 @@ export type AdjustCreditsResponse = {
     orgId: string;
 };
 
+export type AdminCreditStats = {
+    /**
+     * Credits spent on tasks in the last 30 days (reservations less what went back at settlement or refund).
+     */
+    consumedLast30Days: number;
+};
+
+export type AdminLeadStats = {
+    /**
+     * Live leads created in the last 24 hours (to the quarter hour).
+     */
+    createdLast24Hours: number;
+    /**
+     * Live (not deleted) leads of every organization, from the analytics rollups.
+     */
+    total: number;
+};
+
+export type AdminOrgListResponse = {
+    items: Array<AdminOrgResponse>;
+    nextCursor: string | null;
+};
+
+export type AdminOrgResponse = {
+    /**
+     * Credit balance.
+     */
+    balance: number;
+    createdAt: string;
+    id: string;
+    membersCount: number;
+    name: string;
+    plan: 'free' | 'pro' | 'business';
+};
+
+export type AdminOrgStats = {
+    /**
+     * Every plan, including those with no organization.
+     */
+    byPlan: Array<AdminPlanCount>;
+    total: number;
+};
+
+export type AdminPlanCount = {
+    orgs: number;
+    plan: 'free' | 'pro' | 'business';
+};
+
+export type AdminQueueStats = {
+    active: number;
+    queue: string;
+    /**
+     * Jobs waiting (created or retrying), including deferred ones.
+     */
+    queued: number;
+};
+
+export type AdminStatsResponse = {
+    credits: AdminCreditStats;
+    generatedAt: string;
+    leads: AdminLeadStats;
+    orgs: AdminOrgStats;
+    /**
+     * Every queue of the job system, by name.
+     */
+    queues: Array<AdminQueueStats>;
+    tasks: AdminTaskStats;
+    users: AdminUserStats;
+};
+
+export type AdminTaskStats = {
+    /**
+     * Tasks created in the last 24 hours by their current status; every status is listed.
+     */
+    last24HoursByStatus: Array<AdminTaskStatusCount>;
+    /**
+     * Tasks running now, whenever they were created.
+     */
+    runningNow: number;
+};
+
+export type AdminTaskStatusCount = {
+    status: 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'timed_out';
+    tasks: number;
+};
+
+export type AdminUpdateUserRequest = {
+    /**
+     * Grant (true) or remove (false) the platform administrator flag. You cannot remove your own, nor the last active one.
+     */
+    isPlatformAdmin?: boolean;
+    /**
+     * Suspend (true) or reactivate (false) the account. Suspension ends all of its sessions at once and refuses sign-in (403 `account_suspended`); the organization API keys it created keep working, as keys act for the organization. You cannot suspend yourself.
+     */
+    suspended?: boolean;
+};
+
+export type AdminUserListResponse = {
+    items: Array<AdminUserResponse>;
+    nextCursor: string | null;
+};
+
+export type AdminUserMembership = {
+    orgId: string;
+    orgName: string;
+    role: 'owner' | 'admin' | 'member';
+};
+
+export type AdminUserResponse = {
+    createdAt: string;
+    email: string;
+    emailVerified: boolean;
+    id: string;
+    isPlatformAdmin: boolean;
+    /**
+     * The organizations the user belongs to.
+     */
+    memberships: Array<AdminUserMembership>;
+    name: string;
+    /**
+     * Suspended by a platform administrator: cannot sign in.
+     */
+    suspended: boolean;
+    suspendedAt: string | null;
+};
+
+export type AdminUserStats = {
+    /**
+     * Registered in the last 7 days.
+     */
+    newLast7Days: number;
+    platformAdmins: number;
+    suspended: number;
+    total: number;
+    /**
+     * Confirmed their email address.
+     */
+    verified: number;
+};
+
 export type AnalyticsCategoriesResponse = {
     /**
      * Every business type, in vocabulary order.
@@ -263,6 +403,61 @@ export type CreditsResponse = {
      */
     items: Array<LedgerEntryResponse>;
     nextCursor: string | null;
+};
+
+export type DatabaseHealthResponse = {
+    /**
+     * Of those, the ones running a statement now.
+     */
+    activeConnections: number;
+    checkedAt: string;
+    /**
+     * Server connections to this database (every process), from pg_stat_activity.
+     */
+    connections: number;
+    database: string;
+    migrations: DatabaseMigrationState;
+    /**
+     * This process's connection pool.
+     */
+    pool: DatabasePoolStats;
+    serverVersion: string;
+    /**
+     * Size of the database on disk, in bytes.
+     */
+    sizeBytes: number;
+};
+
+export type DatabaseMigrationState = {
+    /**
+     * Migrations recorded as applied in the database.
+     */
+    applied: number;
+    /**
+     * Migrations this build knows.
+     */
+    known: number;
+    latest: string | null;
+    /**
+     * Whether some migration of this build is not applied yet.
+     */
+    pending: boolean;
+};
+
+export type DatabasePoolStats = {
+    idle: number;
+    /**
+     * Connections the pool may open.
+     */
+    max: number;
+    /**
+     * Connections open now (idle + in use).
+     */
+    total: number;
+    /**
+     * Queries queued for a free connection.
+     */
+    waiting: number;
 };
 
 export type DeleteAccountRequest = {
@@ -1201,6 +1396,51 @@ export type WebhookWithSecretResponse = {
     url: string;
 };
 
+export type AdminOrgsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        limit?: number;
+        /**
+         * nextCursor of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Part of the organization name (case-insensitive).
+         */
+        q?: string;
+    };
+    url: '/api/v1/admin/orgs';
+};
+
+export type AdminOrgsErrors = {
+    400: ProblemResponse;
+    /**
+     * Missing, invalid or expired credentials.
+     */
+    401: ProblemResponse;
+    /**
+     * Forbidden: the caller is not a platform administrator; an API key was sent (this endpoint needs an access token).
+     */
+    403: ProblemResponse;
+    /**
+     * Too many requests (see Retry-After).
+     */
+    429: ProblemResponse;
+    /**
+     * Unexpected server error.
+     */
+    500: ProblemResponse;
+};
+
+export type AdminOrgsError = AdminOrgsErrors[keyof AdminOrgsErrors];
+
+export type AdminOrgsResponses = {
+    200: AdminOrgListResponse;
+};
+
+export type AdminOrgsResponse = AdminOrgsResponses[keyof AdminOrgsResponses];
+
 export type AdminAdjustCreditsData = {
     body: AdjustCreditsRequest;
     path: {
@@ -1245,6 +1485,127 @@ export type AdminAdjustCreditsResponses = {
 };
 
 export type AdminAdjustCreditsResponse = AdminAdjustCreditsResponses[keyof AdminAdjustCreditsResponses];
+
+export type AdminStatsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/admin/stats';
+};
+
+export type AdminStatsErrors = {
+    /**
+     * Missing, invalid or expired credentials.
+     */
+    401: ProblemResponse;
+    /**
+     * Forbidden: the caller is not a platform administrator; an API key was sent (this endpoint needs an access token).
+     */
+    403: ProblemResponse;
+    /**
+     * Too many requests (see Retry-After).
+     */
+    429: ProblemResponse;
+    /**
+     * Unexpected server error.
+     */
+    500: ProblemResponse;
+};
+
+export type AdminStatsError = AdminStatsErrors[keyof AdminStatsErrors];
+
+export type AdminStatsResponses = {
+    200: AdminStatsResponse;
+};
+
+export type AdminStatsResponse2 = AdminStatsResponses[keyof AdminStatsResponses];
+
+export type AdminUsersData = {
+    body?: never;
+    path?: never;
+    query?: {
+        limit?: number;
+        /**
+         * nextCursor of the previous page.
+         */
+        cursor?: string;
+        /**
+         * Part of the email address or the name (case-insensitive).
+         */
+        q?: string;
+    };
+    url: '/api/v1/admin/users';
+};
+
+export type AdminUsersErrors = {
+    400: ProblemResponse;
+    /**
+     * Missing, invalid or expired credentials.
+     */
+    401: ProblemResponse;
+    /**
+     * Forbidden: the caller is not a platform administrator; an API key was sent (this endpoint needs an access token).
+     */
+    403: ProblemResponse;
+    /**
+     * Too many requests (see Retry-After).
+     */
+    429: ProblemResponse;
+    /**
+     * Unexpected server error.
+     */
+    500: ProblemResponse;
+};
+
+export type AdminUsersError = AdminUsersErrors[keyof AdminUsersErrors];
+
+export type AdminUsersResponses = {
+    200: AdminUserListResponse;
+};
+
+export type AdminUsersResponse = AdminUsersResponses[keyof AdminUsersResponses];
+
+export type AdminUpdateUserData = {
+    body: AdminUpdateUserRequest;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/users/{id}';
+};
+
+export type AdminUpdateUserErrors = {
+    400: ProblemResponse;
+    /**
+     * Missing, invalid or expired credentials.
+     */
+    401: ProblemResponse;
+    /**
+     * Forbidden: the caller is not a platform administrator; an API key was sent (this endpoint needs an access token).
+     */
+    403: ProblemResponse;
+    404: ProblemResponse;
+    /**
+     * `cannot_demote_self`, `cannot_suspend_self`: not on your own account; `last_platform_admin`: the platform would be left without an active administrator.
+     */
+    409: ProblemResponse;
+    /**
+     * Too many requests (see Retry-After).
+     */
+    429: ProblemResponse;
+    /**
+     * Unexpected server error.
+     */
+    500: ProblemResponse;
+};
+
+export type AdminUpdateUserError = AdminUpdateUserErrors[keyof AdminUpdateUserErrors];
+
+export type AdminUpdateUserResponses = {
+    200: AdminUserResponse;
+};
+
+export type AdminUpdateUserResponse = AdminUpdateUserResponses[keyof AdminUpdateUserResponses];
 
 export type AnalyticsCategoriesData = {
     body?: never;
@@ -2852,6 +3213,40 @@ export type FiltersPlatformsResponses = {
 
 export type FiltersPlatformsResponse = FiltersPlatformsResponses[keyof FiltersPlatformsResponses];
 
+export type DatabaseHealthDatabaseData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/health/database';
+};
+
+export type DatabaseHealthDatabaseErrors = {
+    /**
+     * Missing, invalid or expired credentials.
+     */
+    401: ProblemResponse;
+    /**
+     * Forbidden: the caller is not a platform administrator; an API key was sent (this endpoint needs an access token).
+     */
+    403: ProblemResponse;
+    /**
+     * Too many requests (see Retry-After).
+     */
+    429: ProblemResponse;
+    /**
+     * Unexpected server error.
+     */
+    500: ProblemResponse;
+};
+
+export type DatabaseHealthDatabaseError = DatabaseHealthDatabaseErrors[keyof DatabaseHealthDatabaseErrors];
+
+export type DatabaseHealthDatabaseResponses = {
+    200: DatabaseHealthResponse;
+};
+
+export type DatabaseHealthDatabaseResponse = DatabaseHealthDatabaseResponses[keyof DatabaseHealthDatabaseResponses];
+
 export type HealthLiveData = {
     body?: never;
     path?: never;
@@ -3690,7 +4085,7 @@ export type OrgsInviteErrors = {
      */
     403: ProblemResponse;
     /**
-     * already_member
+     * `already_member`, or `seat_limit_reached`: members and pending invitations fill the plan's seats.
      */
     409: ProblemResponse;
     /**
@@ -3921,6 +4316,10 @@ export type OrgsAcceptErrors = {
      * Forbidden: an API key was sent (this endpoint needs an access token).
      */
     403: ProblemResponse;
+    /**
+     * `seat_limit_reached`: the plan's seats are all taken (after a downgrade).
+     */
+    409: ProblemResponse;
     /**
      * Too many requests (see Retry-After).
      */
@@ -4893,6 +5292,50 @@ export type WebhooksRemoveResponses = {
 };
 
 export type WebhooksRemoveResponse = WebhooksRemoveResponses[keyof WebhooksRemoveResponses];
+
+export type WebhooksGetData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/{id}';
+};
+
+export type WebhooksGetErrors = {
+    /**
+     * Invalid request (see errors[]).
+     */
+    400: ProblemResponse;
+    /**
+     * Missing, invalid or expired credentials.
+     */
+    401: ProblemResponse;
+    /**
+     * Forbidden: the caller's role is not one of owner, admin; an API key was sent (this endpoint needs an access token).
+     */
+    403: ProblemResponse;
+    /**
+     * No such webhook (or delivery) in this organization.
+     */
+    404: ProblemResponse;
+    /**
+     * Too many requests (see Retry-After).
+     */
+    429: ProblemResponse;
+    /**
+     * Unexpected server error.
+     */
+    500: ProblemResponse;
+};
+
+export type WebhooksGetError = WebhooksGetErrors[keyof WebhooksGetErrors];
+
+export type WebhooksGetResponses = {
+    200: WebhookResponse;
+};
+
+export type WebhooksGetResponse = WebhooksGetResponses[keyof WebhooksGetResponses];
 
 export type WebhooksUpdateData = {
     body: UpdateWebhookRequest;
