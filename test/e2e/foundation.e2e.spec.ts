@@ -133,10 +133,10 @@ describe('health', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
-  it('is ready when database, migrations and queue are', async () => {
+  it('is ready when accepting traffic and the database, migrations and queue are up', async () => {
     const response = await fetch(url('/api/v1/health/ready'));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', checks: { database: 'up', migrations: 'up', queue: 'up' } });
+    expect(await response.json()).toEqual({ status: 'ok', checks: { accepting: 'up', database: 'up', migrations: 'up', queue: 'up' } });
   });
 });
 
