@@ -7,7 +7,7 @@ import { leadWhere, SqlParams } from '../leads/lead-query';
 import { LEAD_COLUMNS } from '../leads/lead-row';
 import { filterKeys } from '../leads/leads.service';
 import { CSV_SELECT, FLAT_SELECT } from './export-columns';
-import { EXPORT_FORMATS, toExcel, toJsonArray, toNdjson, type ExportFormat } from './export-formats';
+import { EXPORT_FORMATS, inChunks, toExcel, toJsonArray, toNdjson, type ExportFormat } from './export-formats';
 import { LeadCursor } from './lead-cursor';
 
 export interface ExportFile {
@@ -47,7 +47,7 @@ export class ExportService {
     });
     if (format === 'csv') {
       // The server writes the CSV (COPY); the bytes stream through untouched.
-      return { stream: await this.cursor.copyCsv(auth.orgId, sql, p.values), contentType: spec.contentType, filename: exportFilename(format, new Date()) };
+      return { stream: inChunks(await this.cursor.copyCsv(auth.orgId, sql, p.values)), contentType: spec.contentType, filename: exportFilename(format, new Date()) };
     }
     const rows = await this.cursor.open(auth.orgId, sql, p.values, spec.flat ? { rowMode: 'array' } : {});
     const stream = format === 'excel' ? toExcel(rows) : format === 'json' ? toJsonArray(rows) : toNdjson(rows);

@@ -9,6 +9,7 @@ import { newId } from '../common/ids';
 import { buildDataSourceOptions } from '../database/data-source-options';
 import { TenantDatabase } from '../database/tenant-database';
 import { SuppressionHasher } from '../legal/suppression-hash';
+import { candidatesFromPage } from './findings-to-candidates';
 import { LeadIngestService, type IngestInput, type IngestResult } from './lead-ingest.service';
 import { LeadsModule } from './leads.module';
 import { page, person, scored } from './testing/findings-fixtures';
@@ -282,6 +283,67 @@ describe('LeadIngestService: inside the caller\'s transaction', () => {
     const committed = await tenants.inOrg(orgId, (db) => service.ingestInTransaction(db, input));
     expect(committed).toMatchObject({ found: 2, stored: 2, duplicates: 0 });
     expect(await leadsOf(orgId)).toHaveLength(2);
+  });
+});
+
+describe('LeadIngestService: COPY batches through the staging table', () => {
+  it('stores text that CSV must quote exactly as found, and NULL apart from an empty value', async () => {
+    const { orgId, taskId } = await newOrg();
+    const awkward = 'Ann "The Boss" O\'Neil, Jr.\nline two \\ back\tslash ü 🚀';
+    const found = page('https://acme.de/team', [person({ fullName: awkward, jobTitle: '=cmd|"/c calc"', email: 'ann@acme.de' })], { name: 'Acme, "Quoted" GmbH' });
+    const candidate = candidatesFromPage(found, taskId).candidates.find((lead) => lead.email === 'ann@acme.de')!;
+    await ingest({ orgId, taskId, pages: [found] });
+    const row = await leadByKey(orgId, 'e:ann@acme.de');
+    expect(row.full_name).toBe(awkward);
+    expect(row.job_title).toBe('=cmd|"/c calc"');
+    expect(row.company_name).toBe('Acme, "Quoted" GmbH');
+    // Every column as the candidate had it: NULL stays NULL, JSON and arrays arrive intact.
+    expect(row).toMatchObject({
+      first_name: candidate.firstName,
+      last_name: candidate.lastName,
+      department: candidate.department,
+      industry: candidate.industry,
+      profile_url: candidate.profileUrl,
+      education_level: candidate.educationLevel,
+      degree_type: candidate.degreeType,
+      address: candidate.address,
+      socials: candidate.socials,
+      phones: candidate.phones,
+      tags: candidate.tags,
+      confidence: candidate.confidence,
+      confidence_reasons: candidate.confidenceReasons,
+      sources: [{ url: 'https://acme.de/team', taskId, seenAt: '2030-01-01T00:00:00.000Z' }],
+    });
+    expect(candidate.industry === null || candidate.profileUrl === null || candidate.address === null).toBe(true);
+  });
+
+  it('keeps each batch of one transaction apart: duplicates and an opted-out lead in the middle of a batch are counted once', async () => {
+    const { orgId, taskId } = await newOrg();
+    const hasher = new SuppressionHasher(ENCRYPTION_KEY);
+    await admin.query('INSERT INTO suppression (id, kind, value_hash) VALUES ($1, $2, $3)', [newId(), 'email', hasher.hash('email', 'c-opted@acme.de')]);
+    const people = ['a', 'b', 'c-opted', 'd', 'e', 'f'].map((name) => person({ fullName: `Person ${name}`, email: `${name}@acme.de` }));
+    const input: IngestInput = {
+      orgId,
+      taskId,
+      platform: 'website',
+      leadObjective: 'sales',
+      batchSize: 2,
+      // b and e twice (on two pages): merged in memory before the COPY.
+      pages: [page('https://acme.de/1', people, noCompany), page('https://acme.de/2', [people[1]!, people[4]!], noCompany)],
+    };
+    const result = await new TenantDatabase(runtime).inOrg(orgId, (db) => service.ingestInTransaction(db, input));
+    expect(result).toMatchObject({ found: 8, stored: 5, duplicates: 2, suppressed: 1, filtered: 0 });
+    expect(result.leads.map((lead) => lead.email).sort()).toEqual(['a@acme.de', 'b@acme.de', 'd@acme.de', 'e@acme.de', 'f@acme.de']);
+    const rows = await leadsOf(orgId);
+    expect(rows.map((row) => row.dedup_key)).toEqual(['e:a@acme.de', 'e:b@acme.de', 'e:d@acme.de', 'e:e@acme.de', 'e:f@acme.de']);
+    expect((await leadByKey(orgId, 'e:b@acme.de')).sources).toHaveLength(2);
+    expect((await leadByKey(orgId, 'e:a@acme.de')).sources).toHaveLength(1);
+
+    // The same pages again in one transaction: every lead merges, none is new, the opt-out still holds.
+    const again = await new TenantDatabase(runtime).inOrg(orgId, (db) => service.ingestInTransaction(db, input));
+    expect(again).toMatchObject({ found: 8, stored: 0, duplicates: 7, suppressed: 1 });
+    expect(again.leads.every((lead) => lead.change === 'merged')).toBe(true);
+    expect(await leadsOf(orgId)).toHaveLength(5);
   });
 });
 

@@ -1,4 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { BusinessType, JobLevel, LeadObjective } from '@leadforge/contracts';
 import type { EntityManager } from 'typeorm';
 import { newId } from '../common/ids';
@@ -7,7 +11,7 @@ import { InjectConfig } from '../common/config/config.module';
 import { TenantDatabase } from '../database/tenant-database';
 import { SuppressionHasher } from '../legal/suppression-hash';
 import { candidatesFromPage, type IngestPage } from './findings-to-candidates';
-import { UPSERT_LEADS_SQL, upsertRow, type UpsertedRow } from './lead-upsert.sql';
+import { COPY_STAGE_SQL, LEAD_STAGE_SQL, stageLine, UPSERT_LEADS_SQL, type UpsertedRow } from './lead-upsert.sql';
 import type { LeadCandidate, LeadKind, LeadPlatform } from './lead.types';
 import { mergeInto } from './merge';
 
@@ -82,8 +86,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /**
  * Findings -> lead candidates -> filters -> in-memory merge by dedup key -> suppression check (one
- * query per batch) -> one upsert statement per batch, each batch in its own org-scoped transaction
- * (RLS applies). Re-ingesting the same pages is harmless: sources are a set per (url, task).
+ * query per batch) -> COPY of the batch into a staging table -> one merge statement per batch
+ * (lead-upsert.sql.ts), each batch in its own org-scoped transaction (RLS applies). Re-ingesting
+ * the same pages is harmless: sources are a set per (url, task).
  */
 @Injectable()
 export class LeadIngestService {
@@ -172,18 +177,22 @@ export class LeadIngestService {
   private async writeBatch(db: EntityManager, input: IngestInput, batch: Group[]): Promise<BatchOutcome> {
     const suppressedAt = await this.suppressedIndexes(db, batch);
     const out: BatchOutcome = { stored: 0, duplicates: 0, suppressed: 0, leads: [] };
-    const rows: Array<Record<string, unknown>> = [];
+    const lines: string[] = [];
     batch.forEach((group, index) => {
       if (suppressedAt.has(index)) {
         out.suppressed += group.sightings;
         return;
       }
       out.duplicates += group.sightings - 1;
-      rows.push(upsertRow(newId(), group.lead, rows.length));
+      lines.push(stageLine(newId(), group.lead, lines.length));
     });
-    if (rows.length === 0) return out;
+    if (lines.length === 0) return out;
 
-    const returned: UpsertedRow[] = await db.query(UPSERT_LEADS_SQL, [JSON.stringify(rows), input.orgId, input.taskId, input.platform, input.leadObjective]);
+    // COPY into the staging table on the transaction's own connection (same org scope), then one merge statement.
+    await db.query(LEAD_STAGE_SQL);
+    const client = (await db.queryRunner!.connect()) as PoolClient;
+    await pipeline(Readable.from([lines.join('')]), client.query(copyFrom(COPY_STAGE_SQL)));
+    const returned: UpsertedRow[] = await db.query(UPSERT_LEADS_SQL, [input.orgId, input.taskId, input.platform, input.leadObjective]);
     for (const row of returned) {
       if (row.inserted) out.stored += 1;
       else out.duplicates += 1;
@@ -199,7 +208,7 @@ export class LeadIngestService {
       });
     }
     // Sightings of soft-deleted leads: the row is left alone and not returned.
-    out.duplicates += rows.length - returned.length;
+    out.duplicates += lines.length - returned.length;
     return out;
   }
 

@@ -35,44 +35,57 @@ export function searchWords(q: string): string[] {
 
 export type DeletedScope = 'live' | 'deleted' | 'any';
 
-/** Per word of `q` (rarest first): true when it matches few leads (an id list), false when many (checked per row while walking in list order). */
-export type SearchPlan = boolean[];
+/**
+ * How a page of GET leads searches. With a `driver` (a word matching few leads) the candidates come
+ * from the term index alone: the driver's ids, each probed there for the other words
+ * (searchCandidates), and only the survivors are read from `lead`. Without one (every word is
+ * broad, or the words are common enough together that a page fills sooner in list order) the leads
+ * are walked in list order and each is checked on its own text (searchTextMatches), so LIMIT stops
+ * the walk after a page.
+ */
+export interface SearchPlan {
+  driver: string | null;
+  rest: string[];
+}
 
 /** `term` is a prefix range of a word (the term column has collation "C"). */
-const termRange = (word: string, p: SqlParams): string =>
-  `s.term >= (${p.add(word)}::text COLLATE "C") AND s.term < (${p.add(word + PREFIX_END)}::text COLLATE "C")`;
+const termRange = (alias: string, word: string, p: SqlParams): string =>
+  `${alias}.term >= (${p.add(word)}::text COLLATE "C") AND ${alias}.term < (${p.add(word + PREFIX_END)}::text COLLATE "C")`;
 
 /**
- * The q condition for a page of GET leads, by how many leads each word matches (SearchPlan): the
- * rarest selective word yields the candidate ids and every other word is probed per candidate;
- * when no word is selective the leads are walked in list order and each is probed, so LIMIT stops
- * the walk after a page instead of collecting tens of thousands of matches first.
+ * The ids of the org's leads matching every word, from the term index alone: the driver's range,
+ * and for each other word a semi-join on its range (the planner hashes a word's ids or probes the
+ * primary key per candidate, whichever its statistics say is cheaper).
  */
-export function searchWhere(orgParam: string, words: string[], plan: SearchPlan, p: SqlParams): string {
-  const driver = plan.findIndex((rare) => rare);
-  if (driver === -1) {
-    // Every word is broad: walk in list order and test each lead's own words (the same function that fills the term table).
-    return `(SELECT count(DISTINCT w.lo) FROM unnest(lead_search_terms(l.full_name, l.job_title, l.company_name, l.email, l.company_domain)) AS t(term)
-              JOIN unnest(${p.add(words)}::text[], ${p.add(words.map((word) => word + PREFIX_END))}::text[]) AS w(lo, hi)
-                ON (t.term COLLATE "C") >= (w.lo COLLATE "C") AND (t.term COLLATE "C") < (w.hi COLLATE "C")) = ${words.length}`;
-  }
-  const and: string[] = [];
-  words.forEach((word, index) => {
-    if (index === driver) {
-      and.push(`l.id IN (SELECT s.lead_id FROM lead_search_term s WHERE s.org_id = ${orgParam} AND ${termRange(word, p)})`);
-    } else {
-      // A scalar subquery with LIMIT is never flattened into a join: it runs per candidate.
-      and.push(`(SELECT true FROM lead_search_term s WHERE s.org_id = ${orgParam} AND ${termRange(word, p)} AND s.lead_id = l.id LIMIT 1)`);
-    }
-  });
-  return and.join('\n   AND ');
+export function searchCandidates(orgParam: string, driver: string, others: string[], p: SqlParams): string {
+  const probes = others.map(
+    (word, index) => `\n     AND EXISTS (SELECT 1 FROM lead_search_term s${index} WHERE s${index}.org_id = ${orgParam} AND ${termRange(`s${index}`, word, p)} AND s${index}.lead_id = s.lead_id)`,
+  );
+  return `SELECT DISTINCT s.lead_id FROM lead_search_term s WHERE s.org_id = ${orgParam} AND ${termRange('s', driver, p)}${probes.join('')}`;
+}
+
+/** The text lead_search_terms() splits into terms; its words are the runs of letters and digits. */
+export const SEARCH_TEXT = `lower(concat_ws(' ', l.full_name, l.job_title, l.company_name, l.email, l.company_domain))`;
+
+/**
+ * The same match as a prefix range over lead_search_terms(), tested on `text` (SEARCH_TEXT of the
+ * row): a word of the text starts with the search word (terms are at least 2 characters long, so a
+ * one-character word needs one more letter or digit after it). Words hold letters and digits only,
+ * so they are literal in both patterns. The substring test (LIKE) is a cheap first filter; the
+ * regular expression, one per word, decides.
+ */
+export function searchTextMatches(text: string, words: string[], p: SqlParams): string {
+  const patterns = words.map((word) => `(^|[^[:alnum:]])${word}${[...word].length === 1 ? '[[:alnum:]]' : ''}`);
+  return `${text} LIKE ALL (${p.add(words.map((word) => `%${word}%`))}::text[]) AND ${text} ~ ALL (${p.add(patterns)}::text[])`;
 }
 
 /**
  * `l.org_id = $org AND ...` for a filter. Every condition that can use an index is a leakproof
  * comparison (equality, ranges, = ANY) so that row-level security does not keep it from the index.
+ * `qByCaller`: the caller applies the words of `q` itself (GET leads' SearchPlan); a `q` without
+ * words still matches nothing.
  */
-export function leadWhere(orgParam: string, filter: LeadFilterQuery, p: SqlParams, deleted: DeletedScope = 'live', search?: { words: string[]; plan: SearchPlan }): string {
+export function leadWhere(orgParam: string, filter: LeadFilterQuery, p: SqlParams, deleted: DeletedScope = 'live', qByCaller = false): string {
   const and: string[] = [`l.org_id = ${orgParam}`];
   if (deleted === 'live') and.push('l.deleted_at IS NULL');
   if (deleted === 'deleted') and.push('l.deleted_at IS NOT NULL');
@@ -100,9 +113,7 @@ export function leadWhere(orgParam: string, filter: LeadFilterQuery, p: SqlParam
     const words = searchWords(filter.q);
     if (words.length === 0) {
       and.push('false');
-    } else if (search) {
-      and.push(searchWhere(orgParam, search.words, search.plan, p));
-    } else {
+    } else if (!qByCaller) {
       // A lead matches when each word is the prefix of one of its terms: one b-tree range per word.
       and.push(`l.id IN (
         SELECT s.lead_id

@@ -2,10 +2,11 @@ import type { LeadCandidate } from './lead.types';
 import { MAX_PHONES, MAX_SOURCES, MULTI_PAGE_SIGNAL, MULTI_PAGE_WEIGHT } from './merge';
 
 /**
- * The batched upsert: every lead of a batch in ONE statement. The rows travel as one jsonb array
- * ($1) expanded by jsonb_to_recordset; org, task, platform and objective are parameters
- * ($2..$5). Rows keep the caller's order (their `ord`): the caller sorts them by dedup key, so
- * concurrent batches lock rows in the same order and queue instead of deadlocking.
+ * The batched upsert: a batch of leads is COPYed into a session-local staging table
+ * (LEAD_STAGE_SQL) and merged into `lead` by ONE INSERT ... SELECT ... ON CONFLICT statement.
+ * Org, task, platform and objective are parameters ($1..$4). Rows keep the caller's order (their
+ * `ord`): the caller sorts them by dedup key, so concurrent batches lock rows in the same order and
+ * queue instead of deadlocking.
  *
  * On a conflict the stored row and the incoming sighting merge by the rules of merge.ts:
  * fill blanks (COALESCE stored first), union phones/socials/address/tags/sources, the higher own
@@ -17,22 +18,41 @@ import { MAX_PHONES, MAX_SOURCES, MULTI_PAGE_SIGNAL, MULTI_PAGE_WEIGHT } from '.
  *
  * RETURNING lists inserted and merged rows; `xmax = 0` tells an inserted row from an updated one.
  */
+
+/** Columns of the staging table, in COPY order; `stageLine` writes them. */
+export const STAGE_COLUMNS = [
+  'ord', 'id', 'kind', 'dedup_key', 'full_name', 'first_name', 'last_name', 'job_title', 'job_level', 'department', 'email', 'phones',
+  'company_name', 'company_domain', 'website', 'business_type', 'industry', 'address', 'socials', 'profile_url', 'education_level',
+  'degree_type', 'confidence', 'confidence_reasons', 'sources', 'tags', 'first_seen_at', 'last_seen_at',
+] as const;
+
+/** The staging table's columns (STAGE_COLUMNS with their types). */
+export const STAGE_TABLE_COLUMNS = `
+  ord integer NOT NULL, id uuid NOT NULL, kind text NOT NULL, dedup_key text NOT NULL, full_name text, first_name text, last_name text,
+  job_title text, job_level text, department text, email text, phones jsonb NOT NULL, company_name text, company_domain text,
+  website text, business_type text, industry text, address jsonb, socials jsonb NOT NULL, profile_url text, education_level text,
+  degree_type text, confidence smallint NOT NULL, confidence_reasons jsonb NOT NULL, sources jsonb NOT NULL, tags text[] NOT NULL,
+  first_seen_at timestamptz NOT NULL, last_seen_at timestamptz NOT NULL`;
+
+/**
+ * Creates the staging table once per connection (temporary: invisible to other sessions, no WAL,
+ * emptied at commit) and empties it for the next batch of the same transaction. One round trip.
+ */
+export const LEAD_STAGE_SQL = `CREATE TEMP TABLE IF NOT EXISTS lead_ingest_stage (${STAGE_TABLE_COLUMNS}) ON COMMIT DELETE ROWS; TRUNCATE lead_ingest_stage`;
+
+export const COPY_STAGE_SQL = `COPY lead_ingest_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv)`;
+
 export const UPSERT_LEADS_SQL = `
 INSERT INTO lead AS l (
   id, org_id, kind, dedup_key, full_name, first_name, last_name, job_title, job_level, department, email, phones,
   company_name, company_domain, website, business_type, industry, address, socials, profile_url, education_level,
   degree_type, lead_objective, confidence, confidence_reasons, sources, tags, platform, task_id, first_seen_at, last_seen_at
 )
-SELECT r.id, $2::uuid, r.kind, r.dedup_key, r.full_name, r.first_name, r.last_name, r.job_title, r.job_level, r.department, r.email,
+SELECT r.id, $1::uuid, r.kind, r.dedup_key, r.full_name, r.first_name, r.last_name, r.job_title, r.job_level, r.department, r.email,
        r.phones, r.company_name, r.company_domain, r.website, r.business_type, r.industry, r.address, r.socials, r.profile_url,
-       r.education_level, r.degree_type, $5::text, r.confidence, r.confidence_reasons, r.sources, r.tags, $4::text, $3::uuid,
+       r.education_level, r.degree_type, $4::text, r.confidence, r.confidence_reasons, r.sources, r.tags, $3::text, $2::uuid,
        r.first_seen_at, r.last_seen_at
-  FROM jsonb_to_recordset($1::jsonb) AS r(
-         id uuid, kind text, dedup_key text, full_name text, first_name text, last_name text, job_title text, job_level text,
-         department text, email text, phones jsonb, company_name text, company_domain text, website text, business_type text,
-         industry text, address jsonb, socials jsonb, profile_url text, education_level text, degree_type text,
-         confidence smallint, confidence_reasons jsonb, sources jsonb, tags text[], first_seen_at timestamptz,
-         last_seen_at timestamptz, ord integer)
+  FROM lead_ingest_stage r
  ORDER BY r.ord
 ON CONFLICT (org_id, dedup_key) DO UPDATE SET
   full_name = COALESCE(l.full_name, EXCLUDED.full_name),
@@ -92,38 +112,48 @@ ON CONFLICT (org_id, dedup_key) DO UPDATE SET
 WHERE l.deleted_at IS NULL
 RETURNING l.id, l.dedup_key, (xmax = 0) AS inserted, l.kind, l.full_name, l.job_title, l.company_name, l.email, l.confidence`;
 
-/** One row of $1, keyed by column name (jsonb_to_recordset matches on names). */
-export function upsertRow(id: string, lead: LeadCandidate, ord: number): Record<string, unknown> {
-  return {
+/** A CSV field of COPY: unquoted empty is NULL; everything else quoted, quotes doubled. */
+function csvField(value: string | null): string {
+  return value === null ? '' : `"${value.replace(/"/g, '""')}"`;
+}
+
+/** A text[] literal: every element double-quoted, backslashes and quotes escaped. */
+function arrayLiteral(values: string[]): string {
+  return `{${values.map((value) => `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
+/** One line of COPY_STAGE_SQL's CSV, columns as STAGE_COLUMNS. */
+export function stageLine(id: string, lead: LeadCandidate, ord: number): string {
+  return [
+    String(ord),
     id,
-    kind: lead.kind,
-    dedup_key: lead.dedupKey,
-    full_name: lead.fullName,
-    first_name: lead.firstName,
-    last_name: lead.lastName,
-    job_title: lead.jobTitle,
-    job_level: lead.jobLevel,
-    department: lead.department,
-    email: lead.email,
-    phones: lead.phones,
-    company_name: lead.companyName,
-    company_domain: lead.companyDomain,
-    website: lead.website,
-    business_type: lead.businessType,
-    industry: lead.industry,
-    address: lead.address,
-    socials: lead.socials,
-    profile_url: lead.profileUrl,
-    education_level: lead.educationLevel,
-    degree_type: lead.degreeType,
-    confidence: lead.confidence,
-    confidence_reasons: lead.confidenceReasons,
-    sources: lead.sources,
-    tags: lead.tags,
-    first_seen_at: lead.firstSeenAt.toISOString(),
-    last_seen_at: lead.lastSeenAt.toISOString(),
-    ord,
-  };
+    lead.kind,
+    csvField(lead.dedupKey),
+    csvField(lead.fullName),
+    csvField(lead.firstName),
+    csvField(lead.lastName),
+    csvField(lead.jobTitle),
+    csvField(lead.jobLevel),
+    csvField(lead.department),
+    csvField(lead.email),
+    csvField(JSON.stringify(lead.phones)),
+    csvField(lead.companyName),
+    csvField(lead.companyDomain),
+    csvField(lead.website),
+    csvField(lead.businessType),
+    csvField(lead.industry),
+    csvField(lead.address === null ? null : JSON.stringify(lead.address)),
+    csvField(JSON.stringify(lead.socials)),
+    csvField(lead.profileUrl),
+    csvField(lead.educationLevel),
+    csvField(lead.degreeType),
+    String(lead.confidence),
+    csvField(JSON.stringify(lead.confidenceReasons)),
+    csvField(JSON.stringify(lead.sources)),
+    csvField(arrayLiteral(lead.tags)),
+    lead.firstSeenAt.toISOString(),
+    lead.lastSeenAt.toISOString(),
+  ].join(',') + '\n';
 }
 
 export interface UpsertedRow {

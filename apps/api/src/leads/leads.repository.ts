@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { LeadFilterQuery } from './dto/lead-filter.dto';
 import { MAX_TAGS } from './dto/lead-filter.dto';
 import type { BulkAction } from './dto/lead-requests.dto';
-import { leadWhere, orderSql, PREFIX_END, searchWords, SqlParams, type Keyset, type LeadSort, type SortOrder } from './lead-query';
+import { leadWhere, orderSql, PREFIX_END, SEARCH_TEXT, searchCandidates, searchTextMatches, searchWords, SqlParams, type Keyset, type LeadSort, type SearchPlan, type SortOrder } from './lead-query';
 import { LEAD_COLUMNS, type LeadRow } from './lead-row';
 import type { LeadStatus } from './lead.types';
 
@@ -38,23 +38,72 @@ const CHANGE_COLUMNS: Record<keyof LeadChanges, string> = {
 
 export type BulkTarget = { ids: string[] } | { filter: LeadFilterQuery };
 
-/** A word matching fewer leads than this drives a search by id list; broader words are probed per row (lead-query.ts, searchWhere). */
-export const SELECTIVE_TERM_MATCHES = 20_000;
+/** The two thresholds of a search plan (lead-query.ts, SearchPlan). */
+export interface SearchTuning {
+  /**
+   * A word matching fewer leads than this drives a search: its ids, narrowed by the other words in
+   * the term index, are the candidates.
+   */
+  selectiveMatches: number;
+  /**
+   * When every word is broad the walk in list order reads at most this many leads for a page; when
+   * the words are rare together (the page is not full by then) the rarest word drives instead.
+   */
+  walkLimit: number;
+  /**
+   * Even with a selective word the leads are walked in list order when that is expected to fill a
+   * page within this many leads (the org's lead count over the matches the words are expected to
+   * have together, taking them as independent): reading a few thousand leads in order is cheaper
+   * than fetching and sorting every candidate of a word that matches, say, 3% of a small org.
+   */
+  walkWhenPageWithin: number;
+}
+
+export const SEARCH_TUNING: SearchTuning = { selectiveMatches: 20_000, walkLimit: 20_000, walkWhenPageWithin: 5_000 };
 
 /** Lead queries, always filtered by the caller's org (row-level security is the second wall). */
 @Injectable()
 export class LeadsRepository {
   /** One page in (sort key, id) order, `limit + 1` rows; `sort_key` is the exact key for the cursor. */
-  async list(db: EntityManager, orgId: string, spec: LeadListSpec): Promise<LeadRow[]> {
-    const p = new SqlParams();
+  async list(db: EntityManager, orgId: string, spec: LeadListSpec, tuning: SearchTuning = SEARCH_TUNING): Promise<LeadRow[]> {
     const words = spec.filter.q === undefined ? [] : searchWords(spec.filter.q);
-    const search = words.length > 0 ? await this.searchPlan(db, orgId, words) : undefined;
-    const where = leadWhere(p.add(orgId), spec.filter, p, 'live', search);
+    if (words.length === 0) return this.page(db, orgId, spec, null, tuning);
+    const plan = await this.searchPlan(db, orgId, words, tuning, spec.limit);
+    if (plan.driver !== null) return this.page(db, orgId, spec, plan, tuning);
+    const walked = await this.page(db, orgId, spec, plan, tuning);
+    if (walked.length > spec.limit) return walked;
+    // Fewer matches than a page within the walk (or the last page): the rarest word drives instead.
+    return this.page(db, orgId, spec, { driver: plan.rest[0]!, rest: plan.rest.slice(1) }, tuning);
+  }
+
+  /**
+   * Without a plan: the filters in (sort key, id) order. With a driver: the candidate ids are
+   * materialized first (so the planner never walks the whole org probing each lead against them),
+   * then read by primary key and sorted. Without a driver: at most `walkLimit` leads in list
+   * order, each checked on its own text, the walk fenced off in a subquery so that the planner keeps
+   * it in index order whatever it guesses the regular expressions match.
+   */
+  private async page(db: EntityManager, orgId: string, spec: LeadListSpec, plan: SearchPlan | null, tuning: SearchTuning): Promise<LeadRow[]> {
+    const p = new SqlParams();
+    const org = p.add(orgId);
+    const candidates = plan?.driver ? `WITH c AS MATERIALIZED (${searchCandidates(org, plan.driver, plan.rest, p)})\n` : '';
+    const where = leadWhere(org, spec.filter, p, 'live', plan !== null);
     const order = orderSql(spec.sort, spec.order, spec.keyset, p);
+    const filtered = `${where}${order.after ? `\n   AND ${order.after}` : ''}`;
+    if (plan && !plan.driver) {
+      return db.query(
+        `SELECT ${LEAD_COLUMNS}, ${order.keyText} AS sort_key
+           FROM (SELECT l.*, ${SEARCH_TEXT} AS search_text FROM lead l WHERE ${filtered} ORDER BY ${order.orderBy} LIMIT ${p.add(tuning.walkLimit)}) l
+          WHERE ${searchTextMatches('l.search_text', plan.rest, p)}
+          ORDER BY ${order.orderBy}
+          LIMIT ${p.add(spec.limit + 1)}`,
+        p.values,
+      );
+    }
     return db.query(
-      `SELECT ${LEAD_COLUMNS}, ${order.keyText} AS sort_key
-         FROM lead l
-        WHERE ${where}${order.after ? `\n   AND ${order.after}` : ''}
+      `${candidates}SELECT ${LEAD_COLUMNS}, ${order.keyText} AS sort_key
+         FROM ${candidates ? 'c JOIN lead l ON l.id = c.lead_id' : 'lead l'}
+        WHERE ${filtered}
         ORDER BY ${order.orderBy}
         LIMIT ${p.add(spec.limit + 1)}`,
       p.values,
@@ -62,19 +111,28 @@ export class LeadsRepository {
   }
 
   /**
-   * The words of q rarest first, each with whether it is selective: its matches are counted up to
-   * SELECTIVE_TERM_MATCHES on the term index (an index-only range scan that stops at the cap).
+   * The rarest word of q drives the search when it is selective (matches are counted up to the cap
+   * on the term index: an index-only range scan that stops there) and the words are not so common
+   * together that a walk in list order fills a page sooner (the org's lead count from the rollup).
    */
-  private async searchPlan(db: EntityManager, orgId: string, words: string[]): Promise<{ words: string[]; plan: boolean[] }> {
-    const rows: Array<{ word: string; matches: number }> = await db.query(
+  private async searchPlan(db: EntityManager, orgId: string, words: string[], tuning: SearchTuning, limit: number): Promise<SearchPlan> {
+    const cap = tuning.selectiveMatches;
+    const rows: Array<{ word: string; matches: number; leads: number }> = await db.query(
       `SELECT w.word, (SELECT count(*) FROM (SELECT 1 FROM lead_search_term s
                                                WHERE s.org_id = $1 AND s.term >= (w.word COLLATE "C") AND s.term < (w.word || $3 COLLATE "C")
-                                               LIMIT $4) x)::int AS matches
+                                               LIMIT $4) x)::int AS matches,
+              (SELECT COALESCE(sum(d.leads), 0) FROM lead_stat_dim d WHERE d.org_id = $1)::float8 AS leads
          FROM unnest($2::text[]) AS w(word)`,
-      [orgId, words, PREFIX_END, SELECTIVE_TERM_MATCHES],
+      [orgId, words, PREFIX_END, cap],
     );
     rows.sort((a, b) => a.matches - b.matches);
-    return { words: rows.map((row) => row.word), plan: rows.map((row, index) => index === 0 && row.matches < SELECTIVE_TERM_MATCHES) };
+    const byRarity = rows.map((row) => row.word);
+    const rarest = rows[0]!;
+    if (rarest.matches >= cap) return { driver: null, rest: byRarity };
+    const leads = Math.max(rarest.leads, 1);
+    const together = rows.reduce((estimate, row) => estimate * Math.min(1, row.matches / leads), leads);
+    if (together > 0 && ((limit + 1) * leads) / together <= tuning.walkWhenPageWithin) return { driver: null, rest: byRarity };
+    return { driver: rarest.word, rest: byRarity.slice(1) };
   }
 
   /** A lead of the org, deleted or not. */
