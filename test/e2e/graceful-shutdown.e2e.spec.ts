@@ -8,6 +8,7 @@ import { ApiClient, STRONG_PASSWORD, type Session } from '../support/api-client'
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { expectLedgerInvariant, ownerClient } from '../support/ledger';
 import { API_ENTRY, freePort, startProcess, waitForStatus, WORKER_ENTRY, type RunningProcess } from '../support/processes';
+import { waitForPagesFetched } from '../support/task-progress';
 import { startTestApp, TEST_SECRETS, type TestApp } from '../support/test-app';
 
 const NAMES = ['Ava Thompson', 'Liam Carter', 'Mia Patel', 'Noah Fischer', 'Emma Rossi', 'Lucas Meyer', 'Olivia Brooks', 'Ethan Nakamura', 'Sofia Alvarez', 'Mason Clarke',
@@ -70,12 +71,8 @@ describe('SIGTERM to a worker mid-task', () => {
       token: owner.accessToken,
       body: { platform: 'website', seeds: [site.url('/')], options: { maxPages: 40, maxDepth: 1, concurrency: 1, delayMs: 0 } },
     });
+    const fetched = await waitForPagesFetched(api, owner.accessToken, task.id, 4);
     const deadline = Date.now() + 60_000;
-    let fetched = 0;
-    while (fetched < 4 && Date.now() < deadline) {
-      fetched = (await api.json<{ progress: { pagesFetched: number } }>('GET', `tasks/${task.id}`, 200, { token: owner.accessToken })).progress.pagesFetched;
-      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
-    }
     expect(fetched, first.output().slice(-3000)).toBeGreaterThanOrEqual(4);
 
     const second = startWorker();
