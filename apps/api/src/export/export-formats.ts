@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { PassThrough, pipeline, Transform, type Readable } from 'node:stream';
 import { toLeadResponse, type LeadRow } from '../leads/lead-row';
@@ -77,13 +76,15 @@ export function toNdjson(rows: Readable): Readable {
 /**
  * Rows as arrays -> an .xlsx written by exceljs' streaming WorkbookWriter (inline strings, no
  * styles): each row is committed at once, and reading stops while the response is not draining.
+ * exceljs (with its dependencies ~9 MB of heap) is loaded by the first Excel export, not at start.
  */
 export function toExcel(rows: Readable): Readable {
   const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
-  const sheet = workbook.addWorksheet('Leads');
-  sheet.addRow(FLAT_HEADERS).commit();
   const write = async (): Promise<void> => {
+    const { default: ExcelJS } = await import('exceljs');
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
+    const sheet = workbook.addWorksheet('Leads');
+    sheet.addRow(FLAT_HEADERS).commit();
     for await (const row of rows as AsyncIterable<Array<string | null>>) {
       const cells = escapeCells(row);
       sheet.addRow(cells.map((cell, index) => (cell !== null && FLAT_HEADERS[index] === 'confidence' ? Number(cell) : cell))).commit();

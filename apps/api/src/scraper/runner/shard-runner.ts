@@ -1,5 +1,5 @@
 import type { LeadObjective } from '@leadforge/contracts';
-import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Job } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../../common/config/app-config';
@@ -9,7 +9,6 @@ import { fetchErrors, leadsIngested, pagesFetched } from '../../common/metrics/m
 import { TenantDatabase } from '../../database/tenant-database';
 import { LeadIngestService } from '../../leads/lead-ingest.service';
 import { JobHandler } from '../../queue/job-handler.decorator';
-import { crawlShard } from '../crawl/shard-crawler';
 import type { ControlSignal, CrawledPage, PageFailure, ShardOutcome } from '../crawl/crawl-options';
 import { TASK_LIMITS } from '../tasks/task-options';
 import { ScrapeTask } from '../tasks/scrape-task.entity';
@@ -30,6 +29,22 @@ const SHARD_RETRY_LIMIT = 4;
 /** How long a flush keeps retrying while the database is unreachable before the shard gives up (and is retried). */
 const FLUSH_RETRY_WINDOW_MS = 120_000;
 const FLUSH_RETRY_MAX_DELAY_MS = 5_000;
+
+type CrawlEngine = typeof import('../crawl/shard-crawler');
+let crawlEngine: Promise<CrawlEngine> | undefined;
+
+/**
+ * The crawl engine (Crawlee, robots and sitemap handling, the extraction pool) is loaded by the
+ * processes that take shard jobs and by no other: an API-only process (WORKERS_IN_PROCESS=false)
+ * never pays for it.
+ */
+function loadCrawlEngine(): Promise<CrawlEngine> {
+  crawlEngine ??= import('../crawl/shard-crawler.js').catch((error: unknown) => {
+    crawlEngine = undefined;
+    throw error;
+  });
+  return crawlEngine;
+}
 
 /** Thrown so that the queue retries the job later: another worker still holds the shard. */
 class ShardBusyError extends Error {
@@ -53,7 +68,7 @@ interface RunState {
  * worker died, and the retry skips the pages already done.
  */
 @Injectable()
-export class ShardRunner implements OnModuleDestroy, BeforeApplicationShutdown {
+export class ShardRunner implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(ShardRunner.name);
   /** Set at shutdown: running shards stop at their next checkpoint and go back to the queue for another worker. */
   private releasing = false;
@@ -66,6 +81,11 @@ export class ShardRunner implements OnModuleDestroy, BeforeApplicationShutdown {
     private readonly events: TaskEventsService,
     private readonly ingest: LeadIngestService,
   ) {}
+
+  /** A process that runs jobs loads the engine at start, as before: a broken install fails the boot, not the first shard. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.workersInProcess) await loadCrawlEngine();
+  }
 
   @JobHandler({ queue: SHARD_QUEUE, heartbeatSeconds: 10, retryLimit: SHARD_RETRY_LIMIT, retryDelaySeconds: 5, retryBackoff: true, expireInSeconds: 24 * 3600, localConcurrency: 2 })
   async run(job: Job<ShardJobData>): Promise<void> {
@@ -80,6 +100,7 @@ export class ShardRunner implements OnModuleDestroy, BeforeApplicationShutdown {
 
   private async runJob(job: Job<ShardJobData>): Promise<void> {
     const { orgId, shardId, generation } = job.data;
+    const engine = await loadCrawlEngine();
     const claim = await this.tenant.inOrg(orgId, (db) => claimShard(db, shardId, generation));
     if (claim.kind === 'busy') throw new ShardBusyError(shardId);
     if (claim.kind === 'obsolete') return;
@@ -90,7 +111,7 @@ export class ShardRunner implements OnModuleDestroy, BeforeApplicationShutdown {
 
     const state: RunState = { task: claim.task, shard: claim.shard, control: 'run', timedOut: false, lastProgressEventAt: 0 };
     try {
-      const outcome = await this.crawl(state);
+      const outcome = await this.crawl(engine, state);
       await this.finishShard(state, outcome);
     } catch (error) {
       await this.failShard(state, error, job.retryCount >= SHARD_RETRY_LIMIT);
@@ -98,7 +119,7 @@ export class ShardRunner implements OnModuleDestroy, BeforeApplicationShutdown {
     }
   }
 
-  private async crawl(state: RunState): Promise<ShardOutcome> {
+  private async crawl({ crawlShard }: CrawlEngine, state: RunState): Promise<ShardOutcome> {
     const { task, shard } = state;
     const pages = (await this.tenant.inOrg(task.orgId, (db) =>
       db.query(`SELECT url_key, url, depth, state FROM task_page WHERE task_id = $1 AND shard_id = $2`, [task.id, shard.id]),
