@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import Stripe from 'stripe';
+import { createRequire } from 'node:module';
+import type Stripe from 'stripe';
 import type { AppConfig } from '../common/config/app-config';
 import { InjectConfig } from '../common/config/config.module';
 import { BillingNotConfiguredError } from './billing-errors';
 
+const load = createRequire(__filename);
+
 /**
- * The Stripe SDK, configured once. `api` throws 503 billing_not_configured when no secret key is
+ * The Stripe SDK, configured once, and loaded only when a secret key is set (it is some 200
+ * modules that a deployment without billing never needs). `api` throws 503 billing_not_configured when no secret key is
  * set; STRIPE_API_BASE (tests) points the SDK at another host through its own host/port/protocol.
  */
 @Injectable()
@@ -15,7 +19,8 @@ export class StripeClient {
   constructor(@InjectConfig() private readonly config: AppConfig) {
     if (!config.stripeSecretKey) return;
     const base = config.stripeApiBase;
-    this.stripe = new Stripe(config.stripeSecretKey, {
+    const StripeSdk = load('stripe') as typeof Stripe;
+    this.stripe = new StripeSdk(config.stripeSecretKey, {
       maxNetworkRetries: 2,
       timeout: 20_000,
       telemetry: false,
