@@ -10,6 +10,8 @@ export default defineConfig({
   plugins: [swc.vite({ jsc: { target: 'es2023', parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false } } })],
   resolve: {
     alias: {
+      // Before the library's main entry, which would otherwise match this one's prefix.
+      '@leadforge/extract/values': `${root}libs/extract/src/values.ts`,
       '@leadforge/extract': `${root}libs/extract/src/index.ts`,
       '@leadforge/contracts': `${root}libs/contracts/src/index.ts`,
     },

@@ -1,4 +1,5 @@
-import { classifyBusinessType, normalizeEmail, parsePhone, scoreConfidence, type ConfidenceSignal, type DirectoryRecord, type Findings, type PhoneFinding } from '@leadforge/extract';
+import type { DirectoryRecord, Findings, PhoneFinding } from '@leadforge/extract';
+import { classifyBusinessType, normalizeEmail, parsePhone, scoreConfidence, type ConfidenceSignal } from '@leadforge/extract/values';
 import type { BusinessType } from '@leadforge/contracts';
 import { getDomain } from 'tldts';
 import { dedupKeyFor, domainKeyOf } from './dedup-key';

@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { isFreeMail } from '@leadforge/extract';
+import { isFreeMail } from '@leadforge/extract/values';
 import { getDomain } from 'tldts';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
