@@ -14,6 +14,7 @@
  *
  *   npm run bench:leads                       (builds dist first; embedded Postgres, or DATABASE_URL's server)
  *   SIZE=200000 SIZE_B=20000 DURATION=5 npx tsx test/bench/leads.bench.ts
+ *   BENCH_SECTIONS=2 (comma-separated) measures only those figures; the seed always runs.
  *
  * Figures are medians / percentiles of this machine; nothing is asserted.
  */
@@ -46,6 +47,8 @@ const SIZE_B = Number(process.env.SIZE_B ?? 100_000);
 const INGEST = Number(process.env.INGEST ?? 50_000);
 const DURATION = Number(process.env.DURATION ?? 10);
 const SAMPLES = Number(process.env.SAMPLES ?? 60);
+/** Which of the five figures to measure, e.g. BENCH_SECTIONS=2 (the seed always runs). */
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? '1,2,3,4,5').split(',').map((s) => Number(s.trim())));
 const CONNECTIONS = 32;
 const POOL = 16;
 const SECRETS = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789abcdef', ENCRYPTION_KEY: 'bench-encryption-key-0123456789abcdef0123456789' };
@@ -349,32 +352,35 @@ async function main(): Promise<void> {
     await owner.query('VACUUM ANALYZE lead_search_term');
     const seedSeconds = (performance.now() - t) / 1000;
 
-    step('ingest');
-    const ingest = await ingestFigure(owner, runtimeDatabaseUrl);
+    const ingest = SECTIONS.has(1) ? (step('ingest'), await ingestFigure(owner, runtimeDatabaseUrl)) : undefined;
 
     const auth = { authorization: `Bearer ${a.token}` };
-    step('GET leads under load');
-    bare = await startBareServer(runtimeDatabaseUrl, a.orgId);
-    await load(`${base}/leads?${THREE_FILTERS_QUERY}`, auth); // warm-up
-    const apiLoad = await load(`${base}/leads?${THREE_FILTERS_QUERY}`, auth);
-    const bareLoad = await load(`${bare.url}/leads`, {});
-    await bare.close();
-    bare = undefined;
+    let apiLoad: LoadResult | undefined;
+    let bareLoad: LoadResult | undefined;
+    if (SECTIONS.has(2)) {
+      step('GET leads under load');
+      bare = await startBareServer(runtimeDatabaseUrl, a.orgId);
+      await load(`${base}/leads?${THREE_FILTERS_QUERY}`, auth); // warm-up
+      apiLoad = await load(`${base}/leads?${THREE_FILTERS_QUERY}`, auth);
+      bareLoad = await load(`${bare.url}/leads`, {});
+      await bare.close();
+      bare = undefined;
+    }
 
-    step('q');
     const words = ['anna name12', 'name345', 'felix', 'company1234', 'head sales', 'carla.name7', 'zoe name9', 'managing'];
-    const qTimes = await latencies(words.map((q) => `${base}/leads?q=${encodeURIComponent(q)}&limit=50`), auth);
+    const qTimes = SECTIONS.has(3) ? (step('q'), await latencies(words.map((q) => `${base}/leads?q=${encodeURIComponent(q)}&limit=50`), auth)) : [];
 
-    step('analytics');
     const analytics: Array<[string, number[]]> = [];
-    for (const endpoint of ['summary', 'platforms', 'timeline?interval=week&tz=Europe%2FBerlin', 'categories', 'confidence']) {
-      analytics.push([endpoint, await latencies([`${base}/analytics/${endpoint}`], auth)]);
+    if (SECTIONS.has(5)) {
+      step('analytics');
+      for (const endpoint of ['summary', 'platforms', 'timeline?interval=week&tz=Europe%2FBerlin', 'categories', 'confidence']) {
+        analytics.push([endpoint, await latencies([`${base}/analytics/${endpoint}`], auth)]);
+      }
     }
     await api.stop();
     api = undefined;
 
     // Each export in a fresh API process, so its peak RSS is the export's and not what the load tests left behind.
-    step('exports');
     const exportIn = async (tokenOf: string, rows: number): Promise<{ rate: number; peakRss: number; idleRss: number; lines: number }> => {
       const fresh = await startApi(runtimeDatabaseUrl, database.url);
       try {
@@ -384,46 +390,57 @@ async function main(): Promise<void> {
         await fresh.stop();
       }
     };
-    const exportB = await exportIn(b.token, SIZE_B);
-    const exportA = await exportIn(a.token, SIZE);
-    const copyA = await copyExport(runtimeDatabaseUrl, a.orgId, SIZE);
+    if (SECTIONS.has(4)) step('exports');
+    const exportB = SECTIONS.has(4) ? await exportIn(b.token, SIZE_B) : undefined;
+    const exportA = SECTIONS.has(4) ? await exportIn(a.token, SIZE) : undefined;
+    const copyA = SECTIONS.has(4) ? await copyExport(runtimeDatabaseUrl, a.orgId, SIZE) : undefined;
 
     const ms = (x: number): string => `${fmt(x, 1)} ms`;
     const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
     out(`leads bench: ${fmt(SIZE)} leads in org A, ${fmt(SIZE_B)} in org B (seeded in ${fmt(seedSeconds)} s); PostgreSQL embedded; ${CONNECTIONS} connections x ${DURATION} s; ${SAMPLES} sequential samples per latency`);
-    out(`1. ingest, ${fmt(INGEST)} new person leads into a fresh org of the seeded table (target ratio >= 0.7)`);
-    for (const [batchSize, rate] of ingest.ingest) {
-      out(`   real ingest path, batches of ${fmt(batchSize).padEnd(6)}  ${fmt(rate).padStart(8)} rows/s   ratio ${fmt(rate / ingest.copy, 2)}  ${verdict(rate / ingest.copy >= 0.7)}`);
+    if (ingest) {
+      out(`1. ingest, ${fmt(INGEST)} new person leads into a fresh org of the seeded table (target ratio >= 0.7)`);
+      for (const [batchSize, rate] of ingest.ingest) {
+        out(`   real ingest path, batches of ${fmt(batchSize).padEnd(6)}  ${fmt(rate).padStart(8)} rows/s   ratio ${fmt(rate / ingest.copy, 2)}  ${verdict(rate / ingest.copy >= 0.7)}`);
+      }
+      out(`   raw COPY of the same rows, bare table  ${fmt(ingest.copy).padStart(8)} rows/s`);
     }
-    out(`   raw COPY of the same rows, bare table  ${fmt(ingest.copy).padStart(8)} rows/s`);
-    out(`2. GET leads?${THREE_FILTERS_QUERY} (target p95 <= 25 ms, throughput ratio >= 0.6)`);
-    const loadLine = (r: LoadResult): string =>
-      `p50 ${ms(percentile(r.times, 50))}  p95 ${ms(percentile(r.times, 95))}  p99 ${ms(percentile(r.times, 99))}  ${fmt(r.requestsPerSecond)} req/s  (${fmt(r.times.length)} responses, non-2xx ${r.non2xx})`;
-    out(`   API   ${loadLine(apiLoad)}`);
-    out(`   bare  ${loadLine(bareLoad)}`);
-    const throughputRatio = apiLoad.requestsPerSecond / bareLoad.requestsPerSecond;
-    out(`   throughput ratio ${fmt(throughputRatio, 2)} ${verdict(throughputRatio >= 0.6)}; p95 ${verdict(percentile(apiLoad.times, 95) <= 25)} (bare p95 ${ms(percentile(bareLoad.times, 95))})`);
-    const qP95 = percentile(qTimes, 95);
-    out(`3. q full-text search, ${words.length} queries x ${SAMPLES / words.length} (target p95 <= 50 ms)   p50 ${ms(median(qTimes))}  p95 ${ms(qP95)}  ${verdict(qP95 <= 50)}`);
-    for (const [index, q] of words.entries()) {
-      const own = qTimes.filter((_, i) => i % words.length === index);
-      out(`   ${JSON.stringify(q).padEnd(16)} median ${ms(median(own))}  max ${ms(Math.max(...own))}`);
+    if (apiLoad && bareLoad) {
+      out(`2. GET leads?${THREE_FILTERS_QUERY} (target p95 <= 25 ms, throughput ratio >= 0.6)`);
+      const loadLine = (r: LoadResult): string =>
+        `p50 ${ms(percentile(r.times, 50))}  p95 ${ms(percentile(r.times, 95))}  p99 ${ms(percentile(r.times, 99))}  ${fmt(r.requestsPerSecond)} req/s  (${fmt(r.times.length)} responses, non-2xx ${r.non2xx})`;
+      out(`   API   ${loadLine(apiLoad)}`);
+      out(`   bare  ${loadLine(bareLoad)}`);
+      const throughputRatio = apiLoad.requestsPerSecond / bareLoad.requestsPerSecond;
+      out(`   throughput ratio ${fmt(throughputRatio, 2)} ${verdict(throughputRatio >= 0.6)}; p95 ${verdict(percentile(apiLoad.times, 95) <= 25)} (bare p95 ${ms(percentile(bareLoad.times, 95))})`);
     }
-    out(`4. CSV export (target ratio >= 0.7; peak RSS flat and < 150 MB), each in a fresh API process (its idle RSS is part of the peak)`);
-    const mb = (bytes: number): string => `${fmt(bytes / 2 ** 20)} MB`;
-    const exportLine = (label: string, r: typeof exportA): string =>
-      `   ${label.padEnd(34)} ${fmt(r.rate).padStart(8)} rows/s  peak RSS ${mb(r.peakRss)} = idle ${mb(r.idleRss)} + ${mb(r.peakRss - r.idleRss)}  (${fmt(r.lines - 1)} lines)`;
-    out(exportLine(`API, org A (${fmt(SIZE)} rows)`, exportA));
-    out(exportLine(`API, org B (${fmt(SIZE_B)} rows)`, exportB));
-    out(`   COPY (same SELECT) TO STDOUT, org A  ${fmt(copyA).padStart(8)} rows/s`);
-    const exportRatio = exportA.rate / copyA;
-    const growthA = exportA.peakRss - exportA.idleRss;
-    const growthB = exportB.peakRss - exportB.idleRss;
-    out(`   ratio API / COPY ${fmt(exportRatio, 2)} ${verdict(exportRatio >= 0.7)}`);
-    out(`   RSS growth during the export: ${mb(growthB)} for ${fmt(SIZE_B)} rows, ${mb(growthA)} for ${fmt(SIZE)}: flat ${verdict(growthA - growthB < 20 * 2 ** 20)}, peak < 150 MB ${verdict(exportA.peakRss < 150 * 2 ** 20)}`);
-    out(`5. analytics, org A, no filter (target p95 <= 150 ms)`);
-    for (const [endpoint, times] of analytics) {
-      out(`   ${endpoint.padEnd(36)} p50 ${ms(median(times))}  p95 ${ms(percentile(times, 95))}  ${verdict(percentile(times, 95) <= 150)}`);
+    if (SECTIONS.has(3)) {
+      const qP95 = percentile(qTimes, 95);
+      out(`3. q full-text search, ${words.length} queries x ${SAMPLES / words.length} (target p95 <= 50 ms)   p50 ${ms(median(qTimes))}  p95 ${ms(qP95)}  ${verdict(qP95 <= 50)}`);
+      for (const [index, q] of words.entries()) {
+        const own = qTimes.filter((_, i) => i % words.length === index);
+        out(`   ${JSON.stringify(q).padEnd(16)} median ${ms(median(own))}  max ${ms(Math.max(...own))}`);
+      }
+    }
+    if (exportA && exportB && copyA !== undefined) {
+      out(`4. CSV export (target ratio >= 0.7; peak RSS flat and < 150 MB), each in a fresh API process (its idle RSS is part of the peak)`);
+      const mb = (bytes: number): string => `${fmt(bytes / 2 ** 20)} MB`;
+      const exportLine = (label: string, r: typeof exportA): string =>
+        `   ${label.padEnd(34)} ${fmt(r.rate).padStart(8)} rows/s  peak RSS ${mb(r.peakRss)} = idle ${mb(r.idleRss)} + ${mb(r.peakRss - r.idleRss)}  (${fmt(r.lines - 1)} lines)`;
+      out(exportLine(`API, org A (${fmt(SIZE)} rows)`, exportA));
+      out(exportLine(`API, org B (${fmt(SIZE_B)} rows)`, exportB));
+      out(`   COPY (same SELECT) TO STDOUT, org A  ${fmt(copyA).padStart(8)} rows/s`);
+      const exportRatio = exportA.rate / copyA;
+      const growthA = exportA.peakRss - exportA.idleRss;
+      const growthB = exportB.peakRss - exportB.idleRss;
+      out(`   ratio API / COPY ${fmt(exportRatio, 2)} ${verdict(exportRatio >= 0.7)}`);
+      out(`   RSS growth during the export: ${mb(growthB)} for ${fmt(SIZE_B)} rows, ${mb(growthA)} for ${fmt(SIZE)}: flat ${verdict(growthA - growthB < 20 * 2 ** 20)}, peak < 150 MB ${verdict(exportA.peakRss < 150 * 2 ** 20)}`);
+    }
+    if (SECTIONS.has(5)) {
+      out(`5. analytics, org A, no filter (target p95 <= 150 ms)`);
+      for (const [endpoint, times] of analytics) {
+        out(`   ${endpoint.padEnd(36)} p50 ${ms(median(times))}  p95 ${ms(percentile(times, 95))}  ${verdict(percentile(times, 95) <= 150)}`);
+      }
     }
     out(`total ${fmt((performance.now() - startedAt) / 1000)} s`);
   } finally {

@@ -3,9 +3,17 @@ import { ApiKeysRepository } from '../api-keys/api-keys.repository';
 import type { AuthContext } from '../common/auth/auth-context';
 import { invalidApiKey, invalidToken } from '../common/auth/auth-errors';
 import { Authenticator } from '../common/auth/authenticator';
-import { TenantDatabase } from '../database/tenant-database';
+import { sqlUuid, TenantDatabase } from '../database/tenant-database';
 import type { OrgRole } from '../orgs/membership.entity';
 import { AccessTokenService } from './access-token.service';
+
+interface SessionRow {
+  is_platform_admin: boolean;
+  suspended: boolean;
+  role: OrgRole | null;
+  live: boolean;
+  stale: boolean;
+}
 
 export const API_KEY_PATTERN = /^lf_[A-Za-z0-9_-]{43}$/;
 
@@ -23,20 +31,19 @@ export class RequestAuthenticator extends Authenticator {
   async authenticateAccessToken(token: string): Promise<AuthContext> {
     const claims = await this.tokens.verify(token);
     if (!claims) throw invalidToken();
-    const row = await this.tenant.run({ orgId: claims.org, userId: claims.sub }, async (db) => {
-      const rows = (await db.query(
-        `SELECT u.is_platform_admin, u.suspended_at IS NOT NULL AS suspended, m.role, s.revoked_at IS NULL AND s.expires_at > now() AS live,
-                s.last_used_at < now() - interval '5 minutes' AS stale
-           FROM auth_session s
-           JOIN user_account u ON u.id = s.user_id
-           LEFT JOIN membership m ON m.org_id = $3 AND m.user_id = u.id
-          WHERE s.id = $1 AND s.user_id = $2`,
-        [claims.sid, claims.sub, claims.org],
-      )) as Array<{ is_platform_admin: boolean; suspended: boolean; role: OrgRole | null; live: boolean; stale: boolean }>;
-      const found = rows[0];
-      if (found?.live && !found.suspended && found.stale) await db.query('UPDATE auth_session SET last_used_at = now() WHERE id = $1', [claims.sid]);
-      return found;
-    });
+    // One round trip per request: the scope and the lookup travel as one message (TenantDatabase.readOnce).
+    const [row] = await this.tenant.readOnce<SessionRow>(
+      { orgId: claims.org, userId: claims.sub },
+      `SELECT u.is_platform_admin, u.suspended_at IS NOT NULL AS suspended, m.role, s.revoked_at IS NULL AND s.expires_at > now() AS live,
+              s.last_used_at < now() - interval '5 minutes' AS stale
+         FROM auth_session s
+         JOIN user_account u ON u.id = s.user_id
+         LEFT JOIN membership m ON m.org_id = ${sqlUuid(claims.org)} AND m.user_id = u.id
+        WHERE s.id = ${sqlUuid(claims.sid)} AND s.user_id = ${sqlUuid(claims.sub)}`,
+    );
+    if (row?.live && !row.suspended && row.stale) {
+      await this.tenant.run({ orgId: claims.org, userId: claims.sub }, (db) => db.query('UPDATE auth_session SET last_used_at = now() WHERE id = $1', [claims.sid]));
+    }
     if (!row?.live) throw invalidToken('The session of this access token has ended; sign in again.');
     // Suspension revokes the sessions too; this also covers a session created concurrently with it.
     if (row.suspended) throw invalidToken('This account is suspended.');

@@ -5,7 +5,7 @@ import { sha256 } from '../common/crypto/tokens';
 import { newId } from '../common/ids';
 import { buildDataSourceOptions } from './data-source-options';
 import { inspectRole } from './runtime-role';
-import { TenantDatabase } from './tenant-database';
+import { sqlUuid, TenantDatabase } from './tenant-database';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let runtime: DataSource;
@@ -128,6 +128,93 @@ describe('row-level security', () => {
   it('sets scopes only inside a transaction and only with UUIDs', async () => {
     await expect(TenantDatabase.setScope(runtime.manager, { orgId: orgA })).rejects.toThrow(/transaction/);
     await expect(tenant.inOrg("x' OR true --", async () => undefined)).rejects.toThrow(/UUID/);
+  });
+});
+
+describe('one round trip for the scope', () => {
+  /** Every message the pooled connection sends while `work` runs (the pool has that one connection). */
+  async function messagesDuring(work: () => Promise<unknown>): Promise<string[]> {
+    const runner = runtime.createQueryRunner();
+    const client = (await runner.connect()) as { query: (...args: unknown[]) => unknown };
+    await runner.release();
+    const sent: string[] = [];
+    const original = client.query;
+    client.query = function (this: unknown, ...args: unknown[]) {
+      sent.push(typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string }).text));
+      return original.apply(this, args);
+    };
+    try {
+      await work();
+    } finally {
+      client.query = original;
+    }
+    return sent;
+  }
+
+  const settings = async (): Promise<Record<string, string>> =>
+    ((await runtime.query(
+      `SELECT current_setting('app.org_id', true) AS org, current_setting('app.user_id', true) AS "user", current_setting('app.system', true) AS system,
+              current_setting('app.api_key_hash', true) AS key, current_setting('app.invitation_token_hash', true) AS invitation`,
+    )) as Array<Record<string, string>>)[0]!;
+  const EMPTY = expect.objectContaining({ org: expect.toSatisfy((v: string | null) => !v), system: expect.toSatisfy((v: string | null) => !v) });
+
+  it('opens the transaction and sets the scope in one message, then leaves nothing behind on the pooled connection', async () => {
+    let keys: Array<{ id: string }> = [];
+    const sent = await messagesDuring(async () => (keys = (await tenant.inOrg(orgA, (db) => db.query('SELECT id FROM api_key'))) as Array<{ id: string }>));
+    expect(keys.map((row) => row.id)).toEqual([keyA]);
+    expect(sent).toHaveLength(3);
+    expect(sent[0]).toMatch(/^START TRANSACTION; SELECT set_config\('app.org_id', '[0-9a-f-]{36}', true\)/);
+    expect(sent[2]).toBe('COMMIT');
+    expect(await settings()).toEqual(EMPTY);
+    expect(Number(((await runtime.query('SELECT count(*) FROM api_key')) as Array<{ count: string }>)[0]!.count)).toBe(0);
+  });
+
+  it('rolls back and leaves nothing behind when the work fails, and the next scope starts clean', async () => {
+    await expect(tenant.asSystem(async (db) => {
+      await db.query('SELECT 1');
+      throw new Error('work failed');
+    })).rejects.toThrow('work failed');
+    expect(await settings()).toEqual(EMPTY);
+    expect(await tenant.inOrg(orgB, (db) => counts((sql) => db.query(sql)))).toEqual({ organization: 1, membership: 1, invitation: 1, api_key: 1, audit_log: 1 });
+    await expect(tenant.inOrg(orgA, (db) => db.query('SELECT no_such_column FROM api_key'))).rejects.toThrow();
+    expect(await settings()).toEqual(EMPTY);
+  });
+
+  it('keeps entity writes in the one transaction (savepoints, not a second START TRANSACTION)', async () => {
+    const name = `tx-${newId()}`;
+    await expect(tenant.inOrg(orgA, async (db) => {
+      await db.query(`UPDATE api_key SET name = $1 WHERE id = $2`, [name, keyA]);
+      await db.transaction(async (inner) => inner.query('SELECT 1'));
+      expect(((await db.query('SELECT name FROM api_key WHERE id = $1', [keyA])) as Array<{ name: string }>)[0]!.name).toBe(name);
+      throw new Error('undo');
+    })).rejects.toThrow('undo');
+    expect(((await tenant.inOrg(orgA, (db) => db.query('SELECT name FROM api_key WHERE id = $1', [keyA]))) as Array<{ name: string }>)[0]!.name).toBe('key');
+  });
+
+  it('readOnce reads under the scope in one message, and the setting ends with it', async () => {
+    let rows: Array<{ id: string; org: string }> = [];
+    const sent = await messagesDuring(async () => (rows = await tenant.readOnce({ orgId: orgB, userId: userB }, `SELECT id, current_setting('app.org_id') AS org FROM api_key`)));
+    expect(rows).toEqual([{ id: keyB, org: orgB }]);
+    expect(sent).toHaveLength(1);
+    expect(await settings()).toEqual(EMPTY);
+    expect(Number(((await runtime.query('SELECT count(*) FROM api_key')) as Array<{ count: string }>)[0]!.count)).toBe(0);
+    expect(await tenant.readOnce({ apiKeyHash: sha256('key-a') }, 'SELECT id FROM api_key')).toEqual([{ id: keyA }]);
+    expect(await settings()).toEqual(EMPTY);
+    // A failing statement leaves nothing behind either.
+    await expect(tenant.readOnce({ orgId: orgA }, 'SELECT 1 / 0')).rejects.toThrow(/division by zero/);
+    expect(await settings()).toEqual(EMPTY);
+  });
+
+  it('readOnce takes exactly one statement, and no value that could leave its quotes', async () => {
+    await expect(tenant.readOnce({ orgId: orgA }, 'SELECT 1; SELECT 2')).rejects.toThrow(/exactly one statement/);
+    await expect(tenant.readOnce({ orgId: orgA }, `UPDATE api_key SET name = 'x' WHERE id = ${sqlUuid(keyA)}`)).rejects.toThrow(/read-only/);
+    expect(((await tenant.inOrg(orgA, (db) => db.query('SELECT name FROM api_key'))) as Array<{ name: string }>)[0]!.name).toBe('key');
+    expect(await settings()).toEqual(EMPTY);
+    await expect(tenant.readOnce({ orgId: "x' OR true --" }, 'SELECT 1')).rejects.toThrow(/UUID/);
+    await expect(tenant.readOnce({ apiKeyHash: "abc'; SELECT set_config('app.system', 'on', false) --" }, 'SELECT 1')).rejects.toThrow(/hash/);
+    await expect(tenant.run({ invitationTokenHash: "a'b" }, async () => undefined)).rejects.toThrow(/hash/);
+    expect(sqlUuid(orgA)).toBe(`'${orgA}'::uuid`);
+    expect(() => sqlUuid("' OR true --")).toThrow(/UUID/);
   });
 });
 

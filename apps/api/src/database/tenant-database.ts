@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -25,6 +25,43 @@ function checkedUuid(value: string | null | undefined, name: string): string {
   return value;
 }
 
+/** Secret hashes are hex or base64(url); nothing else may reach the settings. */
+const SECRET_HASH = /^[A-Za-z0-9+/=_-]{1,256}$/;
+
+function checkedHash(value: string | null | undefined, name: string): string {
+  if (value === undefined || value === null) return '';
+  if (!SECRET_HASH.test(value)) throw new Error(`${name} must be a hex or base64 hash`);
+  return value;
+}
+
+const SCOPE_SQL = `SELECT set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.system', $3, true),
+        set_config('app.api_key_hash', $4, true), set_config('app.invitation_token_hash', $5, true)`;
+
+function scopeValues(scope: DbScope): [string, string, string, string, string] {
+  return [
+    checkedUuid(scope.orgId, 'orgId'),
+    checkedUuid(scope.userId, 'userId'),
+    scope.system ? 'on' : '',
+    checkedHash(scope.apiKeyHash, 'apiKeyHash'),
+    checkedHash(scope.invitationTokenHash, 'invitationTokenHash'),
+  ];
+}
+
+/**
+ * The scope with its values inline, for simple-query messages (they take no parameters). Every
+ * value is checked above to be a UUID, 'on', a hash or empty: none can contain a quote.
+ */
+function scopeStatement(scope: DbScope): string {
+  const values = scopeValues(scope);
+  return SCOPE_SQL.replace(/\$([1-5])/g, (_, n: string) => `'${values[Number(n) - 1]}'`);
+}
+
+/** A UUID as an SQL literal, for statements sent without parameters (`readOnce`); throws on anything else. */
+export function sqlUuid(value: string): string {
+  if (!UUID.test(value)) throw new Error('not a UUID');
+  return `'${value}'::uuid`;
+}
+
 /**
  * The tenant-scoping primitive: every org-scoped query runs inside `inOrg` (or `run`), in one
  * transaction whose RLS context is set with `set_config(..., true)`, so it ends with the
@@ -48,26 +85,60 @@ export class TenantDatabase {
     return this.run({ system: true }, work);
   }
 
-  run<T>(scope: DbScope, work: ScopedWork<T>): Promise<T> {
-    return this.dataSource.transaction(async (db) => {
-      await TenantDatabase.setScope(db, scope);
-      return work(db);
-    });
+  async run<T>(scope: DbScope, work: ScopedWork<T>): Promise<T> {
+    const statement = scopeStatement(scope);
+    const runner = this.dataSource.createQueryRunner();
+    // TypeORM opens the transaction with a round trip of its own; the scope rides in the same
+    // simple-query message (`START TRANSACTION; SELECT set_config(...)`), which saves one per transaction.
+    let scoped = false;
+    const query = runner.query.bind(runner);
+    runner.query = ((sql: string, ...rest: unknown[]) => {
+      if (scoped || sql !== 'START TRANSACTION') return (query as (sql: string, ...rest: unknown[]) => Promise<unknown>)(sql, ...rest);
+      scoped = true;
+      return query(`START TRANSACTION; ${statement}`);
+    }) as QueryRunner['query'];
+    try {
+      try {
+        await runner.startTransaction();
+        runner.query = query;
+        // Should TypeORM ever open transactions differently, the scope still comes first, on its own.
+        if (!scoped) await TenantDatabase.setScope(runner.manager, scope);
+        const result = await work(runner.manager);
+        await runner.commitTransaction();
+        return result;
+      } catch (error) {
+        runner.query = query;
+        await runner.rollbackTransaction().catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /**
+   * One read under `scope` in ONE round trip, for the per-request lookups: the scope and `sql` go as
+   * one simple-query message, which PostgreSQL runs as a single implicit transaction, so the
+   * transaction-local settings end with it; the transaction is read-only. Simple queries take no
+   * parameters: put values in `sql` only through `sqlUuid` (or as constants).
+   */
+  async readOnce<R>(scope: DbScope, sql: string): Promise<R[]> {
+    if (sql.trim().length === 0) throw new Error('readOnce needs a statement');
+    const text = `${scopeStatement(scope)}, set_config('transaction_read_only', 'on', true); ${sql}`;
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as { query(text: string): Promise<Array<{ rows: R[] }>> };
+      const results = await client.query(text);
+      if (!Array.isArray(results) || results.length !== 2) throw new Error('readOnce takes exactly one statement');
+      return results[1]!.rows;
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Replaces the whole scope inside a running transaction (e.g. after resolving an API key's org). */
   static async setScope(db: EntityManager, scope: DbScope): Promise<void> {
     if (!db.queryRunner?.isTransactionActive) throw new Error('setScope needs a transaction: the settings are transaction-local');
-    await db.query(
-      `SELECT set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.system', $3, true),
-              set_config('app.api_key_hash', $4, true), set_config('app.invitation_token_hash', $5, true)`,
-      [
-        checkedUuid(scope.orgId, 'orgId'),
-        checkedUuid(scope.userId, 'userId'),
-        scope.system ? 'on' : '',
-        scope.apiKeyHash ?? '',
-        scope.invitationTokenHash ?? '',
-      ],
-    );
+    await db.query(SCOPE_SQL, scopeValues(scope));
   }
 }

@@ -31,6 +31,28 @@ describe('PostgresThrottlerStorage', () => {
     expect(blocked.timeToBlockExpire).toBeLessThanOrEqual(10);
   });
 
+  it('commits a hit without waiting for the WAL flush, and leaves the pooled connection as it was', async () => {
+    const single = new DataSource(buildDataSourceOptions({ url: database.url, poolSize: 1 }));
+    await single.initialize();
+    try {
+      const own = new PostgresThrottlerStorage(single);
+      await single.query(`CREATE TEMP TABLE commit_mode (mode text); CREATE FUNCTION pg_temp.note_commit_mode() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO commit_mode VALUES (current_setting('synchronous_commit')); RETURN NULL; END $$;
+        CREATE CONSTRAINT TRIGGER note_commit_mode AFTER INSERT OR UPDATE ON rate_limit_counter DEFERRABLE INITIALLY DEFERRED
+          FOR EACH ROW EXECUTE FUNCTION pg_temp.note_commit_mode()`);
+      try {
+        expect((await own.increment('async-commit', 60_000, 5, 1_000, 'default')).totalHits).toBe(1);
+        // The deferred trigger ran at commit time, where the setting decides whether the commit waits.
+        expect(((await single.query('SELECT DISTINCT mode FROM commit_mode')) as Array<{ mode: string }>).map((row) => row.mode)).toEqual(['off']);
+        expect(((await single.query('SHOW synchronous_commit')) as Array<{ synchronous_commit: string }>)[0]!.synchronous_commit).toBe('on');
+      } finally {
+        await single.query('DROP TRIGGER note_commit_mode ON rate_limit_counter');
+      }
+    } finally {
+      await single.destroy();
+    }
+  });
+
   it('keeps keys of different throttlers apart', async () => {
     await storage.increment('shared-key', 60_000, 5, 1_000, 'login');
     const other = await storage.increment('shared-key', 60_000, 5, 1_000, 'default');
