@@ -61,8 +61,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // Kept (not `once`) for the whole shutdown: a library's signal-exit hook (Crawlee's lock files)
+  // re-raises the signal when it finds no other listener left, which would kill the process mid-drain.
+  // A repeated signal is ignored: shutdown already runs under its own deadline.
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
   // A rejection nobody awaited (a database call during an outage, say) is logged, not fatal: the
   // job layer retries the work, and one lost connection must not take the whole worker down.
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
