@@ -15,9 +15,9 @@ function loadedAtStart(packages: string[]): string[] {
 }
 
 describe('what an API-only process loads', () => {
-  it('leaves the crawl engine, exceljs, the HTML parser, the zxcvbn dictionaries and the Stripe SDK to the first use (or to a process that runs workers, or billing configured)', () => {
+  it('leaves the crawl engine, exceljs, the HTML parser, the zxcvbn dictionaries, the Stripe SDK and nodemailer to the first use (or to a process that runs workers, or billing configured)', () => {
     // The module graph is loaded; pg-boss, Nest and the rest of it are there, the heavy optional parts are not.
     expect(loadedAtStart(['@nestjs/core', 'pg-boss'])).toEqual(['@nestjs/core', 'pg-boss']);
-    expect(loadedAtStart(['@crawlee/core', '@crawlee/cheerio', '@crawlee/playwright', 'playwright-core', 'exceljs', '@zxcvbn-ts/core', '@zxcvbn-ts/language-en', 'stripe', 'cheerio'])).toEqual([]);
+    expect(loadedAtStart(['@crawlee/core', '@crawlee/cheerio', '@crawlee/playwright', 'playwright-core', 'exceljs', '@zxcvbn-ts/core', '@zxcvbn-ts/language-en', 'stripe', 'cheerio', 'nodemailer'])).toEqual([]);
   });
 });

@@ -69,8 +69,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     hsts: config.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
 
-  const document = buildOpenApiDocument(app);
-  SwaggerModule.setup('api/docs', app, document, {
+  // Built on the first request for the docs: scanning every route at boot costs each API process memory it rarely needs.
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs/openapi.json',
     yamlDocumentUrl: 'api/docs/openapi.yaml',
     customSiteTitle: 'Leadforge API',

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Job } from 'pg-boss';
 import type { AppConfig } from '../common/config/app-config';
 import { InjectConfig } from '../common/config/config.module';
@@ -12,23 +12,26 @@ import { EMAIL_TEMPLATES, renderEmail } from './templates/templates';
 
 /**
  * Works the email queue: SMTP when MAIL_URL is set, otherwise .eml files in DATA_DIR/outbox. A
- * failed send throws, and pg-boss retries it with backoff.
+ * failed send throws, and pg-boss retries it with backoff. nodemailer is loaded with the first email,
+ * so a process that never works this queue (an API-only node) never loads it.
  */
 @Injectable()
 export class MailSender implements OnModuleDestroy {
   private readonly logger = new Logger(MailSender.name);
   private readonly box: SecretBox;
-  private readonly transport: Transporter;
+  private transport: Promise<Transporter> | undefined;
   private readonly outbox: string | undefined;
 
   constructor(@InjectConfig() private readonly config: AppConfig) {
     this.box = mailSecretBox(config);
-    if (config.mailUrl) {
-      this.transport = createTransport(config.mailUrl);
-    } else {
-      this.outbox = join(config.dataDir, 'outbox');
-      this.transport = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-    }
+    if (!config.mailUrl) this.outbox = join(config.dataDir, 'outbox');
+  }
+
+  private transporter(): Promise<Transporter> {
+    this.transport ??= import('nodemailer').then(({ createTransport }) =>
+      this.config.mailUrl ? createTransport(this.config.mailUrl) : createTransport({ streamTransport: true, buffer: true, newline: 'windows' }),
+    );
+    return this.transport;
   }
 
   @JobHandler({ queue: EMAIL_QUEUE, retryLimit: 6, retryDelaySeconds: 10, retryBackoff: true, batchSize: 5, pollingIntervalSeconds: 1 })
@@ -37,7 +40,7 @@ export class MailSender implements OnModuleDestroy {
     if (!EMAIL_TEMPLATES.includes(template)) throw new Error(`unknown email template ${String(template)}`);
     const { to, variables } = JSON.parse(this.box.open(sealed)) as SealedEmail;
     const rendered = renderEmail(template, variables as never);
-    const info = (await this.transport.sendMail({
+    const info = (await (await this.transporter()).sendMail({
       from: this.config.mailFrom,
       to,
       subject: rendered.subject,
@@ -56,7 +59,7 @@ export class MailSender implements OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
-    this.transport.close();
+  async onModuleDestroy(): Promise<void> {
+    (await this.transport)?.close();
   }
 }
