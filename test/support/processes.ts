@@ -6,6 +6,12 @@ import { resolve } from 'node:path';
 export const ROOT = resolve(__dirname, '../..');
 export const API_ENTRY = resolve(ROOT, 'dist/apps/api/src/main.js');
 export const WORKER_ENTRY = resolve(ROOT, 'dist/apps/worker/src/main.js');
+/**
+ * Node options the API server runs with in production (`npm start`, the Docker image; a unit test
+ * keeps the three in step), so that tests and benchmarks run the API as it is deployed.
+ */
+export const API_NODE_FLAGS = ['--max-semi-space-size=4'];
+const API_MAIN = /[\\/]apps[\\/]api[\\/]src[\\/]main\.js$/;
 
 export interface RunningProcess {
   child: ChildProcess;
@@ -30,7 +36,8 @@ export async function freePort(): Promise<number> {
 /** Runs a compiled entry point (the suite builds dist/ first: `npm test` runs build:server). */
 export function startProcess(entry: string, env: Record<string, string>): RunningProcess {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build:server\` first`);
-  const child = spawn(process.execPath, [entry], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const flags = API_MAIN.test(entry) ? API_NODE_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, entry], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
