@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { AppConfig } from '../common/config/app-config';
 import { InjectConfig } from '../common/config/config.module';
 
@@ -20,15 +21,23 @@ export interface AccessClaims {
 /** Short-lived access JWTs: HS256 only (pinned on verification), issuer and audience checked. */
 @Injectable()
 export class AccessTokenService {
+  /**
+   * The secret as a key object, made once: given a string, jsonwebtoken first tries to parse it as
+   * a public key on every verification (and throws and catches) before it takes it as a secret.
+   */
+  private readonly key: KeyObject;
+
   constructor(
     private readonly jwt: JwtService,
-    @InjectConfig() private readonly config: AppConfig,
-  ) {}
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
+  }
 
   sign(claims: AccessClaims): Promise<string> {
     return this.jwt.signAsync(
       { sid: claims.sid, org: claims.org },
-      { subject: claims.sub, algorithm: 'HS256', expiresIn: ACCESS_TOKEN_TTL_SECONDS, issuer: JWT_ISSUER, audience: JWT_AUDIENCE, secret: this.config.jwtSecret },
+      { subject: claims.sub, algorithm: 'HS256', expiresIn: ACCESS_TOKEN_TTL_SECONDS, issuer: JWT_ISSUER, audience: JWT_AUDIENCE, secret: this.key as unknown as Buffer },
     );
   }
 
@@ -39,7 +48,7 @@ export class AccessTokenService {
         algorithms: ['HS256'],
         issuer: JWT_ISSUER,
         audience: JWT_AUDIENCE,
-        secret: this.config.jwtSecret,
+        secret: this.key as unknown as Buffer, // jsonwebtoken takes a KeyObject (jwt.Secret); the Nest wrapper types only string | Buffer
       });
       const { sub, sid, org } = payload;
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof org !== 'string') return undefined;
