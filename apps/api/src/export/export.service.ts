@@ -6,7 +6,7 @@ import type { LeadFilterQuery } from '../leads/dto/lead-filter.dto';
 import { leadWhere, SqlParams } from '../leads/lead-query';
 import { LEAD_COLUMNS } from '../leads/lead-row';
 import { filterKeys } from '../leads/leads.service';
-import { CSV_SELECT, FLAT_SELECT } from './export-columns';
+import { csvSelect, FLAT_SELECT } from './export-columns';
 import { EXPORT_FORMATS, inChunks, toExcel, toJsonArray, toNdjson, type ExportFormat } from './export-formats';
 import { LeadCursor } from './lead-cursor';
 
@@ -34,8 +34,8 @@ export class ExportService {
     const spec = EXPORT_FORMATS[format];
     const p = new SqlParams();
     const where = leadWhere(p.add(auth.orgId), filter, p);
-    const columns = format === 'csv' ? CSV_SELECT : spec.flat ? FLAT_SELECT : LEAD_COLUMNS;
-    const sql = `SELECT ${columns} FROM lead l WHERE ${where} ORDER BY l.created_at DESC, l.id DESC`;
+    const sql =
+      format === 'csv' ? csvSelect(where) : `SELECT ${spec.flat ? FLAT_SELECT : LEAD_COLUMNS} FROM lead l WHERE ${where} ORDER BY l.created_at DESC, l.id DESC`;
     // Recorded before the first byte: a download cut short was still an export of the data.
     await this.audit.recordNow({
       action: 'lead.exported',
