@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { createApp } from './app.factory';
 import { ConfigValidationError, loadAppConfig, type AppConfig } from './common/config/app-config';
+import { onShutdownSignal } from './common/process/graceful-shutdown';
 import { loadDevelopmentSecrets } from './common/config/development-secrets';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './database/embedded-postgres';
 import { runMigrations } from './database/migrator';
@@ -87,49 +88,28 @@ async function main(): Promise<void> {
   const sockets = new ShutdownAwareIoAdapter(app, config, app.get<RealtimeLimits>(REALTIME_LIMITS));
   app.useWebSocketAdapter(sockets);
 
-  let shuttingDown = false;
   /**
    * SIGTERM: readiness turns false (the load balancer stops sending traffic) while requests are
    * still served for SHUTDOWN_DRAIN_MS; sockets are told to reconnect elsewhere; then the listener
    * closes and in-flight requests finish (cut after SHUTDOWN_TIMEOUT_MS), in-process workers release
    * their shards, and the database pools close.
    */
-  const shutdown = async (signal: string): Promise<void> => {
-    if (shuttingDown) return;
-    shuttingDown = true;
+  onShutdownSignal(log, config.shutdownDrainMs + config.shutdownTimeoutMs + 5_000, async (signal) => {
     log.info({ signal, drainMs: config.shutdownDrainMs, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
-    const deadline = setTimeout(() => {
-      log.error('shutdown deadline passed; exiting');
-      process.exit(1);
-    }, config.shutdownDrainMs + config.shutdownTimeoutMs + 5_000);
-    deadline.unref();
-    try {
-      app.get(ShutdownState).beginDrain();
-      if (config.shutdownDrainMs > 0) await sleep(config.shutdownDrainMs);
-      const notified = await sockets.sendAway();
-      const server = app.getHttpServer();
-      const cut = setTimeout(() => {
-        log.warn('in-flight requests outlived SHUTDOWN_TIMEOUT_MS; closing their connections');
-        server.closeAllConnections();
-      }, config.shutdownTimeoutMs);
-      cut.unref();
-      await app.close();
-      clearTimeout(cut);
-      await embedded?.stop();
-      log.info({ socketsNotified: notified }, 'stopped');
-      process.exit(0);
-    } catch (error) {
-      log.error({ err: error }, 'error during shutdown');
-      process.exit(1);
-    }
-  };
-  // Kept (not `once`) for the whole shutdown: a library's signal-exit hook (Crawlee's lock files)
-  // re-raises the signal when it finds no other listener left, which would kill the process mid-drain.
-  // A repeated signal is ignored: shutdown already runs under its own deadline.
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  // A rejection nobody awaited (a database call during an outage, say) is logged, not fatal.
-  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
+    app.get(ShutdownState).beginDrain();
+    if (config.shutdownDrainMs > 0) await sleep(config.shutdownDrainMs);
+    const notified = await sockets.sendAway();
+    const server = app.getHttpServer();
+    const cut = setTimeout(() => {
+      log.warn('in-flight requests outlived SHUTDOWN_TIMEOUT_MS; closing their connections');
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    cut.unref();
+    await app.close();
+    clearTimeout(cut);
+    await embedded?.stop();
+    log.info({ socketsNotified: notified }, 'stopped');
+  });
 
   await app.listen({ port: config.port, host: config.host });
   log.info(

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { AppModule } from '../../api/src/app.module';
 import { ConfigValidationError, loadAppConfig, type AppConfig } from '../../api/src/common/config/app-config';
 import { startMetricsServer, type MetricsServer } from '../../api/src/common/metrics/metrics-server';
+import { onShutdownSignal } from '../../api/src/common/process/graceful-shutdown';
 import { runMigrations } from '../../api/src/database/migrator';
 
 /**
@@ -39,36 +40,14 @@ async function main(): Promise<void> {
     log.info({ port: metrics.port }, 'metrics listening');
   }
 
-  let shuttingDown = false;
-  const shutdown = async (signal: string): Promise<void> => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    // Closing the app stops fetching jobs, releases running shards at their next checkpoint (another
-    // worker resumes them) and waits for their handlers, all within SHUTDOWN_TIMEOUT_MS.
+  // Closing the app stops fetching jobs, releases running shards at their next checkpoint (another
+  // worker resumes them) and waits for their handlers, all within SHUTDOWN_TIMEOUT_MS.
+  onShutdownSignal(log, config.shutdownTimeoutMs + 2_000, async (signal) => {
     log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'worker shutting down: no new jobs, releasing running shards');
-    const deadline = setTimeout(() => {
-      log.error('shutdown deadline passed; exiting');
-      process.exit(1);
-    }, config.shutdownTimeoutMs + 2_000);
-    deadline.unref();
-    try {
-      await app.close();
-      await metrics?.close();
-      log.info('worker stopped');
-      process.exit(0);
-    } catch (error) {
-      log.error({ err: error }, 'error during shutdown');
-      process.exit(1);
-    }
-  };
-  // Kept (not `once`) for the whole shutdown: a library's signal-exit hook (Crawlee's lock files)
-  // re-raises the signal when it finds no other listener left, which would kill the process mid-drain.
-  // A repeated signal is ignored: shutdown already runs under its own deadline.
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  // A rejection nobody awaited (a database call during an outage, say) is logged, not fatal: the
-  // job layer retries the work, and one lost connection must not take the whole worker down.
-  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
+    await app.close();
+    await metrics?.close();
+    log.info('worker stopped');
+  });
   log.info('worker started');
 }
 
