@@ -9,9 +9,9 @@ import { NotifyService } from '../../core/notify.service';
 import { describeError } from '../../core/problem';
 import { EmptyState } from '../../shared/components/empty-state';
 import { Icon } from '../../shared/components/icon';
+import { CursorList } from '../../shared/cursor-list';
 import { formatCount, formatDateTime, labelOf } from '../../shared/format';
 import { CreditAdjust } from './credit-adjust';
-import { SearchList } from './search-list';
 
 @Component({
   selector: 'lf-admin-orgs',
@@ -71,7 +71,7 @@ export class AdminOrgs implements OnInit {
   private readonly notify = inject(NotifyService);
   protected readonly q = new FormControl('', { nonNullable: true, validators: [Validators.maxLength(100)] });
   protected readonly searchForm = new FormGroup({ q: this.q });
-  protected readonly list = new SearchList<AdminOrgResponse>(async (q, cursor) => (await adminOrgs({ query: { limit: 50, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) }, throwOnError: true })).data);
+  protected readonly list = new CursorList<AdminOrgResponse>(async (q, cursor) => (await adminOrgs({ query: { limit: 50, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) }, throwOnError: true })).data);
   protected readonly errorText = computed(() => (this.list.error() ? describeError(this.list.error()) : null));
   protected readonly editing = signal<string | null>(null);
   protected readonly formatCount = formatCount;

@@ -14,8 +14,8 @@ import { confirmAction, type ConfirmOptions } from '../../shared/components/conf
 import { EmptyState } from '../../shared/components/empty-state';
 import { Icon } from '../../shared/components/icon';
 import { StatusChip } from '../../shared/components/status-chip';
+import { CursorList } from '../../shared/cursor-list';
 import { formatDateTime, labelOf } from '../../shared/format';
-import { SearchList } from './search-list';
 
 @Component({
   selector: 'lf-admin-users',
@@ -91,7 +91,7 @@ export class AdminUsers implements OnInit {
   private readonly notify = inject(NotifyService);
   protected readonly q = new FormControl('', { nonNullable: true, validators: [Validators.maxLength(100)] });
   protected readonly searchForm = new FormGroup({ q: this.q });
-  protected readonly list = new SearchList<AdminUserResponse>(async (q, cursor) => (await adminUsers({ query: { limit: 50, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) }, throwOnError: true })).data);
+  protected readonly list = new CursorList<AdminUserResponse>(async (q, cursor) => (await adminUsers({ query: { limit: 50, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) }, throwOnError: true })).data);
   protected readonly errorText = computed(() => (this.list.error() ? describeError(this.list.error()) : null));
   protected readonly columns = ['name', 'email', 'orgs', 'createdAt', 'actions'];
   protected readonly myId = computed(() => this.session.me()?.id ?? null);

@@ -9,6 +9,7 @@ import { describeError } from '../../core/problem';
 import { EmptyState } from '../../shared/components/empty-state';
 import { PageHeader } from '../../shared/components/page-header';
 import { StatusChip } from '../../shared/components/status-chip';
+import { CursorList } from '../../shared/cursor-list';
 import { formatDateTime } from '../../shared/format';
 
 const PAGE_SIZE = 50;
@@ -23,17 +24,17 @@ const POLL_MS = 1_500;
     <lf-page-header title="Deliveries" [subtitle]="subtitle()" data-testid="deliveries-header">
       <a mat-button routerLink="/settings/webhooks">All endpoints</a>
       <button mat-stroked-button (click)="ping()" [disabled]="busy()">Send ping</button>
-      <button mat-stroked-button (click)="load()" [disabled]="loading()">Refresh</button>
+      <button mat-stroked-button (click)="load()" [disabled]="list.loadingFirstPage()">Refresh</button>
     </lf-page-header>
-    @if (loading() && items().length === 0) { <mat-progress-bar mode="indeterminate" aria-label="Loading deliveries" /> }
-    @if (error()) {
-      <p class="lf-error-text" role="alert">{{ error() }}</p>
+    @if (list.loadingFirstPage() && list.items().length === 0) { <mat-progress-bar mode="indeterminate" aria-label="Loading deliveries" /> }
+    @if (errorText()) {
+      <p class="lf-error-text" role="alert">{{ errorText() }}</p>
       <button mat-stroked-button (click)="load()">Try again</button>
-    } @else if (!loading() && items().length === 0) {
+    } @else if (!list.loadingFirstPage() && list.items().length === 0) {
       <lf-empty-state icon="bolt" title="No deliveries yet" message="Send a ping, or wait for a task to finish." />
-    } @else if (items().length) {
+    } @else if (list.items().length) {
       <div class="lf-table-wrap">
-        <table mat-table [dataSource]="items()" aria-label="Deliveries" data-testid="delivery-table">
+        <table mat-table [dataSource]="list.items()" aria-label="Deliveries" data-testid="delivery-table">
           <ng-container matColumnDef="createdAt"><th mat-header-cell *matHeaderCellDef>Created</th><td mat-cell *matCellDef="let row">{{ formatDateTime(row.createdAt) }}</td></ng-container>
           <ng-container matColumnDef="eventType"><th mat-header-cell *matHeaderCellDef>Event</th><td mat-cell *matCellDef="let row"><code>{{ row.eventType }}</code></td></ng-container>
           <ng-container matColumnDef="status"><th mat-header-cell *matHeaderCellDef>Status</th><td mat-cell *matCellDef="let row"><lf-status-chip [status]="row.status" data-testid="delivery-status" /></td></ng-container>
@@ -53,7 +54,7 @@ const POLL_MS = 1_500;
           <tr mat-row *matRowDef="let row; columns: columns"></tr>
         </table>
       </div>
-      @if (nextCursor()) { <div class="more"><button mat-stroked-button (click)="more()">Load more</button></div> }
+      @if (list.nextCursor()) { <div class="more"><button mat-stroked-button (click)="list.more()">Load more</button></div> }
     }
   `,
   styles: `.small { font-size: 12px; } .more { display: flex; justify-content: center; padding: 12px; }`,
@@ -67,11 +68,12 @@ export class WebhookDeliveries implements OnInit {
     if (!endpoint) return 'Endpoint';
     return `${endpoint.url}${endpoint.enabled ? '' : ' · disabled'}${endpoint.description ? ` · ${endpoint.description}` : ''}`;
   });
-  protected readonly items = signal<WebhookDeliveryResponse[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(true);
+  protected readonly list = new CursorList<WebhookDeliveryResponse>(
+    async (_q, cursor) => (await webhooksDeliveries({ path: { id: this.id() }, query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }, throwOnError: true })).data,
+    { onMoreError: (error) => this.notify.error(error) },
+  );
+  protected readonly errorText = computed(() => (this.list.error() ? describeError(this.list.error()) : null));
   protected readonly busy = signal(false);
-  protected readonly error = signal<string | null>(null);
   protected readonly columns = ['createdAt', 'eventType', 'status', 'attempts', 'response', 'next', 'actions'];
   protected readonly formatDateTime = formatDateTime;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -99,33 +101,12 @@ export class WebhookDeliveries implements OnInit {
     }
   }
 
+  /** Only the load whose answer is shown schedules the next poll, so there is never more than one timer. */
   async load(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.loading.set(true);
-    this.error.set(null);
-    try {
-      const { data } = await webhooksDeliveries({ path: { id: this.id() }, query: { limit: PAGE_SIZE }, throwOnError: true });
-      this.items.set(data.items);
-      this.nextCursor.set(data.nextCursor);
-      if (!this.destroyed && data.items.some((item) => item.status === 'pending')) this.timer = setTimeout(() => void this.load(), POLL_MS);
-    } catch (error) {
-      this.error.set(describeError(error));
-    } finally {
-      this.loading.set(false);
-    }
-  }
-
-  async more(): Promise<void> {
-    const cursor = this.nextCursor();
-    if (!cursor) return;
-    try {
-      const { data } = await webhooksDeliveries({ path: { id: this.id() }, query: { limit: PAGE_SIZE, cursor }, throwOnError: true });
-      this.items.update((items) => [...items, ...data.items]);
-      this.nextCursor.set(data.nextCursor);
-    } catch (error) {
-      this.notify.error(error);
-    }
+    if (!(await this.list.reload())) return;
+    if (!this.destroyed && this.list.items().some((item) => item.status === 'pending')) this.timer = setTimeout(() => void this.load(), POLL_MS);
   }
 
   ping(): Promise<void> {

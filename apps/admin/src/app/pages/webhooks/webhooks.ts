@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, OnInit, inject, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, OnInit, computed, inject, signal, viewChild } from '@angular/core';
 import { FormBuilder, FormGroupDirective, ReactiveFormsModule, Validators, type AbstractControl, type ValidationErrors } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
@@ -13,6 +13,7 @@ import { describeError } from '../../core/problem';
 import { EmptyState } from '../../shared/components/empty-state';
 import { PageHeader } from '../../shared/components/page-header';
 import { SecretReveal } from '../../shared/components/secret-reveal';
+import { CursorList } from '../../shared/cursor-list';
 import { formatDateTime } from '../../shared/format';
 import { WEBHOOK_EVENTS, type WebhookEventType } from './webhook-events';
 
@@ -67,16 +68,16 @@ const someEvent = (control: AbstractControl): ValidationErrors | null =>
     </section>
 
     <h2 class="section">Endpoints</h2>
-    @if (error()) {
-      <p class="lf-error-text" role="alert">{{ error() }}</p>
+    @if (errorText()) {
+      <p class="lf-error-text" role="alert">{{ errorText() }}</p>
       <button mat-stroked-button (click)="load()">Try again</button>
-    } @else if (loading()) {
+    } @else if (list.loadingFirstPage()) {
       <mat-progress-bar mode="indeterminate" aria-label="Loading webhooks" />
-    } @else if (endpoints().length === 0) {
+    } @else if (list.items().length === 0) {
       <lf-empty-state icon="bolt" title="No endpoints yet" message="Add one above to receive task and lead events." />
     } @else {
       <ul class="list" aria-label="Webhook endpoints">
-        @for (endpoint of endpoints(); track endpoint.id) {
+        @for (endpoint of list.items(); track endpoint.id) {
           <li class="lf-card endpoint" data-testid="webhook-row">
             <div class="line">
               <code class="target">{{ endpoint.url }}</code>
@@ -98,7 +99,7 @@ const someEvent = (control: AbstractControl): ValidationErrors | null =>
           </li>
         }
       </ul>
-      @if (nextCursor()) { <div class="more"><button mat-stroked-button (click)="more()">Load more</button></div> }
+      @if (list.nextCursor()) { <div class="more"><button mat-stroked-button (click)="list.more()">Load more</button></div> }
     }
   `,
   styles: `
@@ -127,12 +128,13 @@ export class Webhooks implements OnInit {
     events: this.fb.group(Object.fromEntries(WEBHOOK_EVENTS.map((event) => [event.key, true])) as Record<string, boolean>, { validators: someEvent }),
   });
   private readonly formDirective = viewChild.required(FormGroupDirective);
-  protected readonly endpoints = signal<WebhookResponse[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
+  protected readonly list = new CursorList<WebhookResponse>(
+    async (_q, cursor) => (await webhooksList({ query: { limit: 50, ...(cursor ? { cursor } : {}) }, throwOnError: true })).data,
+    { onMoreError: (error) => this.notify.error(error) },
+  );
+  protected readonly errorText = computed(() => (this.list.error() ? describeError(this.list.error()) : null));
   protected readonly secret = signal<{ url: string; secret: string } | null>(null);
-  protected readonly loading = signal(true);
   protected readonly busy = signal(false);
-  protected readonly error = signal<string | null>(null);
   protected readonly formatDateTime = formatDateTime;
 
   ngOnInit(): void {
@@ -140,29 +142,7 @@ export class Webhooks implements OnInit {
   }
 
   async load(): Promise<void> {
-    this.loading.set(true);
-    this.error.set(null);
-    try {
-      const { data } = await webhooksList({ query: { limit: 50 }, throwOnError: true });
-      this.endpoints.set(data.items);
-      this.nextCursor.set(data.nextCursor);
-    } catch (error) {
-      this.error.set(describeError(error));
-    } finally {
-      this.loading.set(false);
-    }
-  }
-
-  async more(): Promise<void> {
-    const cursor = this.nextCursor();
-    if (!cursor) return;
-    try {
-      const { data } = await webhooksList({ query: { limit: 50, cursor }, throwOnError: true });
-      this.endpoints.update((items) => [...items, ...data.items]);
-      this.nextCursor.set(data.nextCursor);
-    } catch (error) {
-      this.notify.error(error);
-    }
+    await this.list.reload();
   }
 
   async create(): Promise<void> {
@@ -182,7 +162,7 @@ export class Webhooks implements OnInit {
   setEnabled(endpoint: WebhookResponse, enabled: boolean): Promise<void> {
     return this.run(async () => {
       const { data } = await webhooksUpdate({ path: { id: endpoint.id }, body: { enabled }, throwOnError: true });
-      this.endpoints.update((items) => items.map((item) => (item.id === data.id ? data : item)));
+      this.list.replace((item) => item.id === data.id, data);
     }, enabled ? 'Endpoint enabled' : 'Endpoint disabled');
   }
 
@@ -198,7 +178,7 @@ export class Webhooks implements OnInit {
     return this.run(async () => {
       const { data } = await webhooksRotateSecret({ path: { id: endpoint.id }, body: {}, throwOnError: true });
       this.secret.set({ url: data.url, secret: data.secret });
-      this.endpoints.update((items) => items.map((item) => (item.id === data.id ? data : item)));
+      this.list.replace((item) => item.id === data.id, data);
     }, 'New secret created');
   }
 
@@ -206,7 +186,7 @@ export class Webhooks implements OnInit {
     if (!confirm(`Delete ${endpoint.url} and its delivery log?`)) return Promise.resolve();
     return this.run(async () => {
       await webhooksRemove({ path: { id: endpoint.id }, throwOnError: true });
-      this.endpoints.update((items) => items.filter((item) => item.id !== endpoint.id));
+      this.list.remove((item) => item.id === endpoint.id);
     }, 'Endpoint deleted');
   }
 

@@ -1,0 +1,88 @@
+import { computed, signal } from '@angular/core';
+
+export interface ListPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface CursorListOptions {
+  /** Where a failed "more" goes instead of `error`, for pages that keep the list on screen and report it elsewhere. */
+  onMoreError?: (error: unknown) => void;
+}
+
+/**
+ * State of a cursor-paged list, optionally searched: the latest first-page request wins (an older answer
+ * arriving late is dropped), "more" appends the next page of the same query.
+ */
+export class CursorList<T> {
+  readonly items = signal<T[]>([]);
+  readonly nextCursor = signal<string | null>(null);
+  readonly loadingFirstPage = signal(false);
+  readonly loadingMore = signal(false);
+  readonly loading = computed(() => this.loadingFirstPage() || this.loadingMore());
+  readonly error = signal<unknown>(null);
+  readonly query = signal('');
+  private generation = 0;
+
+  constructor(
+    private readonly fetchPage: (q: string | undefined, cursor: string | undefined) => Promise<ListPage<T>>,
+    private readonly options: CursorListOptions = {},
+  ) {}
+
+  /** Resolves true when its answer was shown, false when it failed or a newer request replaced it. */
+  search(query: string): Promise<boolean> {
+    this.query.set(query.trim().slice(0, 100));
+    return this.loadFirstPage();
+  }
+
+  /** The first page of the current query again; the list stays as it is until the answer arrives. */
+  reload(): Promise<boolean> {
+    return this.loadFirstPage();
+  }
+
+  async more(): Promise<void> {
+    const cursor = this.nextCursor();
+    if (!cursor || this.loading()) return;
+    const generation = this.generation;
+    this.loadingMore.set(true);
+    try {
+      const page = await this.fetchPage(this.query() || undefined, cursor);
+      if (generation !== this.generation) return;
+      this.items.update((items) => [...items, ...page.items]);
+      this.nextCursor.set(page.nextCursor);
+    } catch (error) {
+      if (generation !== this.generation) return;
+      if (this.options.onMoreError) this.options.onMoreError(error);
+      else this.error.set(error);
+    } finally {
+      if (generation === this.generation) this.loadingMore.set(false);
+    }
+  }
+
+  replace(match: (item: T) => boolean, next: T): void {
+    this.items.update((items) => items.map((item) => (match(item) ? next : item)));
+  }
+
+  remove(match: (item: T) => boolean): void {
+    this.items.update((items) => items.filter((item) => !match(item)));
+  }
+
+  private async loadFirstPage(): Promise<boolean> {
+    const generation = ++this.generation;
+    this.loadingFirstPage.set(true);
+    this.loadingMore.set(false);
+    this.error.set(null);
+    try {
+      const page = await this.fetchPage(this.query() || undefined, undefined);
+      if (generation !== this.generation) return false;
+      this.items.set(page.items);
+      this.nextCursor.set(page.nextCursor);
+      return true;
+    } catch (error) {
+      if (generation === this.generation) this.error.set(error);
+      return false;
+    } finally {
+      if (generation === this.generation) this.loadingFirstPage.set(false);
+    }
+  }
+}
