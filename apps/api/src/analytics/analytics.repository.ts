@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { SqlReader } from '../database/tenant-database';
 import type { LeadFilterQuery } from '../leads/dto/lead-filter.dto';
 import { leadWhere, SqlParams } from '../leads/lead-query';
 import type { TimelineInterval } from './dto/analytics.dto';
@@ -68,9 +68,9 @@ const createdSince = (orgParam: string, since: string): string => `(
  */
 @Injectable()
 export class AnalyticsRepository {
-  async summary(db: EntityManager, orgId: string, filter: LeadFilterQuery): Promise<SummaryRow> {
+  async summary(db: SqlReader, orgId: string, filter: LeadFilterQuery): Promise<SummaryRow> {
     if (isUnfiltered(filter)) {
-      const [row] = await db.query(
+      const [row] = await db.query<SummaryRow[]>(
         `SELECT COALESCE(sum(s.leads), 0)::int AS total,
                 COALESCE(sum(s.leads) FILTER (WHERE s.status = 'new'), 0)::int AS new,
                 COALESCE(sum(s.leads) FILTER (WHERE s.status = 'contacted'), 0)::int AS contacted,
@@ -89,7 +89,7 @@ export class AnalyticsRepository {
     }
     const p = new SqlParams();
     const where = leadWhere(p.add(orgId), filter, p);
-    const [row] = await db.query(
+    const [row] = await db.query<SummaryRow[]>(
       `SELECT count(*)::int AS total,
               count(*) FILTER (WHERE l.status = 'new')::int AS new,
               count(*) FILTER (WHERE l.status = 'contacted')::int AS contacted,
@@ -108,21 +108,21 @@ export class AnalyticsRepository {
   }
 
   /** Counts grouped by one column of `lead`. */
-  async countBy(db: EntityManager, orgId: string, filter: LeadFilterQuery, column: 'platform' | 'business_type' | 'job_level'): Promise<ValueCount[]> {
+  async countBy(db: SqlReader, orgId: string, filter: LeadFilterQuery, column: 'platform' | 'business_type' | 'job_level'): Promise<ValueCount[]> {
     const rollup = new SqlParams();
     const statFilter = statWhere(rollup.add(orgId), filter, rollup);
     if (statFilter) {
-      return db.query(`SELECT s.${column} AS value, sum(s.leads)::int AS count FROM lead_stat_dim s WHERE ${statFilter} GROUP BY 1 HAVING sum(s.leads) <> 0`, rollup.values);
+      return db.query<ValueCount[]>(`SELECT s.${column} AS value, sum(s.leads)::int AS count FROM lead_stat_dim s WHERE ${statFilter} GROUP BY 1 HAVING sum(s.leads) <> 0`, rollup.values);
     }
     const p = new SqlParams();
     const where = leadWhere(p.add(orgId), filter, p);
-    return db.query(`SELECT l.${column} AS value, count(*)::int AS count FROM lead l WHERE ${where} GROUP BY 1`, p.values);
+    return db.query<ValueCount[]>(`SELECT l.${column} AS value, count(*)::int AS count FROM lead l WHERE ${where} GROUP BY 1`, p.values);
   }
 
-  async timeline(db: EntityManager, orgId: string, filter: LeadFilterQuery, interval: TimelineInterval, tz: string): Promise<Array<{ start: string; count: number }>> {
+  async timeline(db: SqlReader, orgId: string, filter: LeadFilterQuery, interval: TimelineInterval, tz: string): Promise<Array<{ start: string; count: number }>> {
     if (isUnfiltered(filter)) {
       // Exact: every zone's UTC offset is a whole number of quarter hours, so no bucket straddles a local midnight.
-      return db.query(
+      return db.query<Array<{ start: string; count: number }>>(
         `SELECT to_char(date_trunc($2::text, s.bucket AT TIME ZONE $3::text), 'YYYY-MM-DD') AS start, sum(s.leads)::int AS count
            FROM lead_stat_time s WHERE s.org_id = $1
           GROUP BY 1 HAVING sum(s.leads) <> 0 ORDER BY 1`,
@@ -132,7 +132,7 @@ export class AnalyticsRepository {
     const p = new SqlParams();
     const where = leadWhere(p.add(orgId), filter, p);
     const local = `l.created_at AT TIME ZONE ${p.add(tz)}::text`;
-    return db.query(
+    return db.query<Array<{ start: string; count: number }>>(
       `SELECT to_char(date_trunc(${p.add(interval)}::text, ${local}), 'YYYY-MM-DD') AS start, count(*)::int AS count
          FROM lead l WHERE ${where}
         GROUP BY 1 ORDER BY 1`,
@@ -140,17 +140,17 @@ export class AnalyticsRepository {
     );
   }
 
-  async confidenceHistogram(db: EntityManager, orgId: string, filter: LeadFilterQuery): Promise<Array<{ bucket: number; count: number }>> {
+  async confidenceHistogram(db: SqlReader, orgId: string, filter: LeadFilterQuery): Promise<Array<{ bucket: number; count: number }>> {
     const rollup = new SqlParams();
     const statFilter = statWhere(rollup.add(orgId), filter, rollup);
     if (statFilter) {
-      return db.query(
+      return db.query<Array<{ bucket: number; count: number }>>(
         `SELECT s.confidence_bucket::int AS bucket, sum(s.leads)::int AS count FROM lead_stat_dim s WHERE ${statFilter} GROUP BY 1 HAVING sum(s.leads) <> 0`,
         rollup.values,
       );
     }
     const p = new SqlParams();
     const where = leadWhere(p.add(orgId), filter, p);
-    return db.query(`SELECT least(l.confidence / 10, 9)::int AS bucket, count(*)::int AS count FROM lead l WHERE ${where} GROUP BY 1`, p.values);
+    return db.query<Array<{ bucket: number; count: number }>>(`SELECT least(l.confidence / 10, 9)::int AS bucket, count(*)::int AS count FROM lead l WHERE ${where} GROUP BY 1`, p.values);
   }
 }

@@ -1,7 +1,7 @@
 import { BUSINESS_TYPE_LABELS, BUSINESS_TYPES, JOB_LEVEL_LABELS, JOB_LEVELS } from '@leadforge/contracts';
 import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '../common/auth/auth-context';
-import { TenantDatabase } from '../database/tenant-database';
+import { TenantDatabase, type SqlReader } from '../database/tenant-database';
 import type { LeadFilterQuery } from '../leads/dto/lead-filter.dto';
 import { PLATFORM_LABELS } from '../leads/filters.service';
 import { TASK_PLATFORMS } from '../scraper/tasks/scrape-task.entity';
@@ -25,8 +25,13 @@ export class AnalyticsService {
     private readonly analytics: AnalyticsRepository,
   ) {}
 
+  /** Every aggregate is one read-only statement: one round trip each with its scope (TenantDatabase.readOnce). */
+  private reader(auth: AuthContext): SqlReader {
+    return this.tenant.reader({ orgId: auth.orgId });
+  }
+
   async summary(auth: AuthContext, filter: LeadFilterQuery): Promise<AnalyticsSummaryResponse> {
-    const row = await this.tenant.inOrg(auth.orgId, (db) => this.analytics.summary(db, auth.orgId, filter));
+    const row = await this.analytics.summary(this.reader(auth), auth.orgId, filter);
     return {
       total: row.total,
       byStatus: { new: row.new, contacted: row.contacted, qualified: row.qualified, disqualified: row.disqualified },
@@ -39,7 +44,7 @@ export class AnalyticsService {
   }
 
   async platforms(auth: AuthContext, filter: LeadFilterQuery): Promise<AnalyticsPlatformsResponse> {
-    const rows = await this.tenant.inOrg(auth.orgId, (db) => this.analytics.countBy(db, auth.orgId, filter, 'platform'));
+    const rows = await this.analytics.countBy(this.reader(auth), auth.orgId, filter, 'platform');
     const known = byVocabulary(TASK_PLATFORMS, PLATFORM_LABELS, rows.filter((row) => row.value !== null), 'website');
     const unset = rows.find((row) => row.value === null)?.count ?? 0;
     return { items: unset > 0 ? [...known, { value: 'other', label: 'Other', count: unset }] : known };
@@ -47,14 +52,14 @@ export class AnalyticsService {
 
   async timeline(auth: AuthContext, query: TimelineQuery): Promise<AnalyticsTimelineResponse> {
     const { interval = 'day', tz = 'UTC', ...filter } = query;
-    const items = await this.tenant.inOrg(auth.orgId, (db) => this.analytics.timeline(db, auth.orgId, filter, interval, tz));
+    const items = await this.analytics.timeline(this.reader(auth), auth.orgId, filter, interval, tz);
     return { interval, tz, items };
   }
 
   async categories(auth: AuthContext, filter: LeadFilterQuery): Promise<AnalyticsCategoriesResponse> {
-    const [businessTypes, jobLevels] = await this.tenant.inOrg(auth.orgId, async (db) => [
-      await this.analytics.countBy(db, auth.orgId, filter, 'business_type'),
-      await this.analytics.countBy(db, auth.orgId, filter, 'job_level'),
+    const [businessTypes, jobLevels] = await Promise.all([
+      this.analytics.countBy(this.reader(auth), auth.orgId, filter, 'business_type'),
+      this.analytics.countBy(this.reader(auth), auth.orgId, filter, 'job_level'),
     ]);
     return {
       businessType: byVocabulary(BUSINESS_TYPES, BUSINESS_TYPE_LABELS, businessTypes, 'other'),
@@ -63,7 +68,7 @@ export class AnalyticsService {
   }
 
   async confidence(auth: AuthContext, filter: LeadFilterQuery): Promise<AnalyticsConfidenceResponse> {
-    const rows = await this.tenant.inOrg(auth.orgId, (db) => this.analytics.confidenceHistogram(db, auth.orgId, filter));
+    const rows = await this.analytics.confidenceHistogram(this.reader(auth), auth.orgId, filter);
     const counts = new Map(rows.map((row) => [row.bucket, row.count]));
     return { items: Array.from({ length: 10 }, (_, bucket) => ({ from: bucket * 10, to: bucket === 9 ? 100 : bucket * 10 + 9, count: counts.get(bucket) ?? 0 })) };
   }

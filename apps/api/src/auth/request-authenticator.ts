@@ -3,7 +3,7 @@ import { ApiKeysRepository } from '../api-keys/api-keys.repository';
 import type { AuthContext } from '../common/auth/auth-context';
 import { invalidApiKey, invalidToken } from '../common/auth/auth-errors';
 import { Authenticator } from '../common/auth/authenticator';
-import { sqlUuid, TenantDatabase } from '../database/tenant-database';
+import { TenantDatabase } from '../database/tenant-database';
 import type { OrgRole } from '../orgs/membership.entity';
 import { AccessTokenService } from './access-token.service';
 
@@ -31,15 +31,16 @@ export class RequestAuthenticator extends Authenticator {
   async authenticateAccessToken(token: string): Promise<AuthContext> {
     const claims = await this.tokens.verify(token);
     if (!claims) throw invalidToken();
-    // One round trip per request: the scope and the lookup travel as one message (TenantDatabase.readOnce).
+    // One round trip per request: the scope and the lookup travel together (TenantDatabase.readOnce).
     const [row] = await this.tenant.readOnce<SessionRow>(
       { orgId: claims.org, userId: claims.sub },
       `SELECT u.is_platform_admin, u.suspended_at IS NOT NULL AS suspended, m.role, s.revoked_at IS NULL AND s.expires_at > now() AS live,
               s.last_used_at < now() - interval '5 minutes' AS stale
          FROM auth_session s
          JOIN user_account u ON u.id = s.user_id
-         LEFT JOIN membership m ON m.org_id = ${sqlUuid(claims.org)} AND m.user_id = u.id
-        WHERE s.id = ${sqlUuid(claims.sid)} AND s.user_id = ${sqlUuid(claims.sub)}`,
+         LEFT JOIN membership m ON m.org_id = $1 AND m.user_id = u.id
+        WHERE s.id = $2 AND s.user_id = $3`,
+      [claims.org, claims.sid, claims.sub],
     );
     if (row?.live && !row.suspended && row.stale) {
       await this.tenant.run({ orgId: claims.org, userId: claims.sub }, (db) => db.query('UPDATE auth_session SET last_used_at = now() WHERE id = $1', [claims.sid]));

@@ -5,7 +5,7 @@ import { sha256 } from '../common/crypto/tokens';
 import { newId } from '../common/ids';
 import { buildDataSourceOptions } from './data-source-options';
 import { inspectRole } from './runtime-role';
-import { sqlUuid, TenantDatabase } from './tenant-database';
+import { TenantDatabase } from './tenant-database';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let runtime: DataSource;
@@ -205,16 +205,34 @@ describe('one round trip for the scope', () => {
     expect(await settings()).toEqual(EMPTY);
   });
 
-  it('readOnce takes exactly one statement, and no value that could leave its quotes', async () => {
-    await expect(tenant.readOnce({ orgId: orgA }, 'SELECT 1; SELECT 2')).rejects.toThrow(/exactly one statement/);
-    await expect(tenant.readOnce({ orgId: orgA }, `UPDATE api_key SET name = 'x' WHERE id = ${sqlUuid(keyA)}`)).rejects.toThrow(/read-only/);
+  it('readOnce binds parameters and parses values with the client\'s type parsers', async () => {
+    const [row] = await tenant.readOnce<{ id: string; created_at: Date; ids: string[]; n: number }>(
+      { orgId: orgA },
+      `SELECT id, created_at, $2::uuid[] AS ids, cardinality($2::uuid[]) AS n FROM api_key WHERE id = $1`,
+      [keyA, [keyA, keyB]],
+    );
+    expect(row).toEqual({ id: keyA, created_at: expect.any(Date), ids: [keyA, keyB], n: 2 });
+    // RLS still applies to the bound read: org A's scope does not see org B's key.
+    expect(await tenant.readOnce({ orgId: orgA }, 'SELECT id FROM api_key WHERE id = $1', [keyB])).toEqual([]);
+    const reader = tenant.reader({ orgId: orgB });
+    expect(await reader.query('SELECT id FROM api_key')).toEqual([{ id: keyB }]);
+    expect(await reader.query(`SELECT current_setting('app.org_id') AS org`)).toEqual([{ org: orgB }]);
+    expect(await settings()).toEqual(EMPTY);
+  });
+
+  it('readOnce takes exactly one statement, reads only, and checks the scope values', async () => {
+    await expect(tenant.readOnce({ orgId: orgA }, 'SELECT 1; SELECT 2')).rejects.toThrow(/multiple commands/);
+    await expect(tenant.readOnce({ orgId: orgA }, `SELECT 1; SELECT set_config('app.system', 'on', false)`)).rejects.toThrow(/multiple commands/);
+    await expect(tenant.readOnce({ orgId: orgA }, `UPDATE api_key SET name = 'x' WHERE id = $1`, [keyA])).rejects.toThrow(/read-only/);
     expect(((await tenant.inOrg(orgA, (db) => db.query('SELECT name FROM api_key'))) as Array<{ name: string }>)[0]!.name).toBe('key');
     expect(await settings()).toEqual(EMPTY);
     await expect(tenant.readOnce({ orgId: "x' OR true --" }, 'SELECT 1')).rejects.toThrow(/UUID/);
     await expect(tenant.readOnce({ apiKeyHash: "abc'; SELECT set_config('app.system', 'on', false) --" }, 'SELECT 1')).rejects.toThrow(/hash/);
     await expect(tenant.run({ invitationTokenHash: "a'b" }, async () => undefined)).rejects.toThrow(/hash/);
-    expect(sqlUuid(orgA)).toBe(`'${orgA}'::uuid`);
-    expect(() => sqlUuid("' OR true --")).toThrow(/UUID/);
+    // A value that is not valid for its parameter fails that read alone; the connection carries on clean.
+    await expect(tenant.readOnce({ orgId: orgA }, 'SELECT id FROM api_key WHERE id = $1', ['not-a-uuid'])).rejects.toThrow(/invalid input syntax for type uuid/);
+    expect(await tenant.readOnce({ orgId: orgA }, 'SELECT id FROM api_key')).toEqual([{ id: keyA }]);
+    expect(await settings()).toEqual(EMPTY);
   });
 });
 

@@ -26,13 +26,12 @@ export class FiltersService {
   async options(auth: AuthContext, vocabulary: Vocabulary, withCounts: boolean): Promise<FilterOptionsResponse> {
     const { column, options } = VOCABULARIES[vocabulary];
     if (!withCounts) return { items: options.map((option) => ({ ...option })) };
-    const rows: Array<{ value: string; count: number }> = await this.tenant.inOrg(auth.orgId, (db) =>
-      db.query(
-        `SELECT l.${column} AS value, count(*)::int AS count FROM lead l
-          WHERE l.org_id = $1 AND l.deleted_at IS NULL AND l.${column} IS NOT NULL
-          GROUP BY 1`,
-        [auth.orgId],
-      ),
+    const rows = await this.tenant.readOnce<{ value: string; count: number }>(
+      { orgId: auth.orgId },
+      `SELECT l.${column} AS value, count(*)::int AS count FROM lead l
+        WHERE l.org_id = $1 AND l.deleted_at IS NULL AND l.${column} IS NOT NULL
+        GROUP BY 1`,
+      [auth.orgId],
     );
     const counts = new Map(rows.map((row) => [row.value, row.count]));
     return { items: options.map((option) => ({ ...option, count: counts.get(option.value) ?? 0 })) };

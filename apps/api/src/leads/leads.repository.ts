@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { SqlReader } from '../database/tenant-database';
 import type { LeadFilterQuery } from './dto/lead-filter.dto';
 import { MAX_TAGS } from './dto/lead-filter.dto';
 import type { BulkAction } from './dto/lead-requests.dto';
@@ -65,7 +66,7 @@ export const SEARCH_TUNING: SearchTuning = { selectiveMatches: 20_000, walkLimit
 @Injectable()
 export class LeadsRepository {
   /** One page in (sort key, id) order, `limit + 1` rows; `sort_key` is the exact key for the cursor. */
-  async list(db: EntityManager, orgId: string, spec: LeadListSpec, tuning: SearchTuning = SEARCH_TUNING): Promise<LeadRow[]> {
+  async list(db: SqlReader, orgId: string, spec: LeadListSpec, tuning: SearchTuning = SEARCH_TUNING): Promise<LeadRow[]> {
     const words = spec.filter.q === undefined ? [] : searchWords(spec.filter.q);
     if (words.length === 0) return this.page(db, orgId, spec, null, tuning);
     const plan = await this.searchPlan(db, orgId, words, tuning, spec.limit);
@@ -83,7 +84,7 @@ export class LeadsRepository {
    * order, each checked on its own text, the walk fenced off in a subquery so that the planner keeps
    * it in index order whatever it guesses the regular expressions match.
    */
-  private async page(db: EntityManager, orgId: string, spec: LeadListSpec, plan: SearchPlan | null, tuning: SearchTuning): Promise<LeadRow[]> {
+  private async page(db: SqlReader, orgId: string, spec: LeadListSpec, plan: SearchPlan | null, tuning: SearchTuning): Promise<LeadRow[]> {
     const p = new SqlParams();
     const org = p.add(orgId);
     const candidates = plan?.driver ? `WITH c AS MATERIALIZED (${searchCandidates(org, plan.driver, plan.rest, p)})\n` : '';
@@ -91,7 +92,7 @@ export class LeadsRepository {
     const order = orderSql(spec.sort, spec.order, spec.keyset, p);
     const filtered = `${where}${order.after ? `\n   AND ${order.after}` : ''}`;
     if (plan && !plan.driver) {
-      return db.query(
+      return db.query<LeadRow[]>(
         `SELECT ${LEAD_COLUMNS}, ${order.keyText} AS sort_key
            FROM (SELECT l.*, ${SEARCH_TEXT} AS search_text FROM lead l WHERE ${filtered} ORDER BY ${order.orderBy} LIMIT ${p.add(tuning.walkLimit)}) l
           WHERE ${searchTextMatches('l.search_text', plan.rest, p)}
@@ -100,7 +101,7 @@ export class LeadsRepository {
         p.values,
       );
     }
-    return db.query(
+    return db.query<LeadRow[]>(
       `${candidates}SELECT ${LEAD_COLUMNS}, ${order.keyText} AS sort_key
          FROM ${candidates ? 'c JOIN lead l ON l.id = c.lead_id' : 'lead l'}
         WHERE ${filtered}
@@ -115,9 +116,9 @@ export class LeadsRepository {
    * on the term index: an index-only range scan that stops there) and the words are not so common
    * together that a walk in list order fills a page sooner (the org's lead count from the rollup).
    */
-  private async searchPlan(db: EntityManager, orgId: string, words: string[], tuning: SearchTuning, limit: number): Promise<SearchPlan> {
+  private async searchPlan(db: SqlReader, orgId: string, words: string[], tuning: SearchTuning, limit: number): Promise<SearchPlan> {
     const cap = tuning.selectiveMatches;
-    const rows: Array<{ word: string; matches: number; leads: number }> = await db.query(
+    const rows = await db.query<Array<{ word: string; matches: number; leads: number }>>(
       `SELECT w.word, (SELECT count(*) FROM (SELECT 1 FROM lead_search_term s
                                                WHERE s.org_id = $1 AND s.term >= (w.word COLLATE "C") AND s.term < (w.word || $3 COLLATE "C")
                                                LIMIT $4) x)::int AS matches,
@@ -136,8 +137,8 @@ export class LeadsRepository {
   }
 
   /** A lead of the org, deleted or not. */
-  async find(db: EntityManager, orgId: string, id: string): Promise<LeadRow | null> {
-    const [row] = await db.query(`SELECT ${LEAD_COLUMNS} FROM lead l WHERE l.org_id = $1 AND l.id = $2`, [orgId, id]);
+  async find(db: SqlReader, orgId: string, id: string): Promise<LeadRow | null> {
+    const [row] = await db.query<LeadRow[]>(`SELECT ${LEAD_COLUMNS} FROM lead l WHERE l.org_id = $1 AND l.id = $2`, [orgId, id]);
     return row ?? null;
   }
 

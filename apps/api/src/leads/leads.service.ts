@@ -31,7 +31,8 @@ export class LeadsService {
   async list(auth: AuthContext, query: LeadListQuery): Promise<LeadListResponse> {
     const { sort = 'createdAt', order = 'desc', limit = DEFAULT_PAGE_SIZE, cursor, ...filter } = query;
     const keyset = cursor ? decodeCursor(cursor, sort, order) : null;
-    const rows = await this.tenant.inOrg(auth.orgId, (db) => this.leads.list(db, auth.orgId, { filter, sort, order, keyset, limit }));
+    // Read-only: every statement of the page is one round trip with its scope (TenantDatabase.readOnce).
+    const rows = await this.leads.list(this.tenant.reader({ orgId: auth.orgId }), auth.orgId, { filter, sort, order, keyset, limit });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -41,7 +42,7 @@ export class LeadsService {
   }
 
   async get(auth: AuthContext, id: string): Promise<LeadResponse> {
-    const row = await this.tenant.inOrg(auth.orgId, (db) => this.leads.find(db, auth.orgId, id));
+    const row = await this.leads.find(this.tenant.reader({ orgId: auth.orgId }), auth.orgId, id);
     if (!row || row.deleted_at) throw new NotFoundError('Lead');
     return toLeadResponse(row);
   }
