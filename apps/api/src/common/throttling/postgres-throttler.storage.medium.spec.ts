@@ -31,6 +31,39 @@ describe('PostgresThrottlerStorage', () => {
     expect(blocked.timeToBlockExpire).toBeLessThanOrEqual(10);
   });
 
+  it('sends the hits of one event-loop turn as one statement and answers each as its own', async () => {
+    const statements: string[] = [];
+    const counting = { query: (sql: string, parameters?: unknown[]) => (statements.push(sql), dataSource.query(sql, parameters)) } as unknown as DataSource;
+    const batched = new PostgresThrottlerStorage(counting);
+    const [first, second, other, login] = await Promise.all([
+      batched.increment('turn-z', 60_000, 1, 5_000, 'default'),
+      batched.increment('turn-z', 60_000, 1, 5_000, 'default'),
+      batched.increment('turn-a', 60_000, 10, 5_000, 'default'),
+      batched.increment('turn-z', 60_000, 10, 5_000, 'login'),
+    ]);
+    expect(statements).toHaveLength(1);
+    expect(first).toMatchObject({ totalHits: 1, isBlocked: false });
+    expect(second).toMatchObject({ totalHits: 2, isBlocked: true });
+    expect(second.timeToBlockExpire).toBeGreaterThan(0);
+    expect(other).toMatchObject({ totalHits: 1, isBlocked: false });
+    expect(login).toMatchObject({ totalHits: 1, isBlocked: false });
+    // Hits of the next turn go in a statement of their own.
+    await batched.increment('turn-a', 60_000, 10, 5_000, 'default');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await batched.increment('turn-a', 60_000, 10, 5_000, 'default')).totalHits).toBe(3);
+    expect(statements).toHaveLength(3);
+  });
+
+  it('fails open for every hit of a batch while the database is unreachable', async () => {
+    const unreachable = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const down = new PostgresThrottlerStorage({ query: () => Promise.reject(unreachable) } as unknown as DataSource);
+    const results = await Promise.all([down.increment('down-a', 60_000, 1, 1_000, 'default'), down.increment('down-b', 60_000, 1, 1_000, 'default')]);
+    expect(results).toEqual([
+      { totalHits: 0, timeToExpire: 60, isBlocked: false, timeToBlockExpire: 0 },
+      { totalHits: 0, timeToExpire: 60, isBlocked: false, timeToBlockExpire: 0 },
+    ]);
+  });
+
   it('commits a hit without waiting for the WAL flush, and leaves the pooled connection as it was', async () => {
     const single = new DataSource(buildDataSourceOptions({ url: database.url, poolSize: 1 }));
     await single.initialize();
