@@ -6,7 +6,8 @@
  *   1. ingest: the real ingest path (LeadIngestService: COPY into a staging table, one merge
  *      statement per batch) vs raw COPY of the same rows into a bare table
  *   2. GET leads with three filters at 32 connections (autocannon) vs a bare Fastify + pg handler
- *      running the same SQL in the same org-scoped transaction, alternating LOAD_ROUNDS (3) times
+ *      running the same SQL in an org-scoped transaction (and, for reference, with the API's
+ *      one-round-trip read), alternating LOAD_ROUNDS (3) times
  *      (p50/p95/p99 of every response, median req/s, median of the rounds' ratios)
  *   3. full-text `q` latency
  *   4. CSV export rows/s vs COPY (same SELECT, no escaping) TO STDOUT, and the peak RSS of a fresh
@@ -31,6 +32,7 @@ import { Client, Pool } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { newId } from '../../apps/api/src/common/ids';
+import { ScopedRead } from '../../apps/api/src/database/scoped-read';
 import { TenantDatabase } from '../../apps/api/src/database/tenant-database';
 import { FLAT_SELECT } from '../../apps/api/src/export/export-columns';
 import { candidatesFromPage, type IngestPage } from '../../apps/api/src/leads/findings-to-candidates';
@@ -174,20 +176,42 @@ async function ingestFigure(owner: Client, runtimeDatabaseUrl: string): Promise<
   return { ingest, copy };
 }
 
-/** The same SQL as GET leads, behind a bare Fastify route with a pg pool: the floor the API is compared with. */
+/**
+ * The same SQL as GET leads, behind bare Fastify routes with a pg pool: the floor the API is
+ * compared with. `/leads` wraps it in a transaction of its own (BEGIN, scope, the SELECT, COMMIT:
+ * four round trips, what a plain handler does); `/leads-one-trip` sends the scope and the SELECT as
+ * the API's readOnce does (ScopedRead: one round trip), so the framework's share can be told apart
+ * from the protocol's.
+ */
 async function startBareServer(databaseUrl: string, orgId: string): Promise<{ url: string; close(): Promise<void> }> {
   const pool = new Pool({ connectionString: databaseUrl, max: POOL });
   const app = Fastify();
-  app.get('/leads', async () => {
+  const statement = (): { sql: string; values: unknown[] } => {
     const p = new SqlParams();
     const where = leadWhere(p.add(orgId), THREE_FILTERS, p);
     const order = orderSql('createdAt', 'desc', null, p);
+    return { sql: `SELECT ${LEAD_COLUMNS}, ${order.keyText} AS sort_key FROM lead l WHERE ${where} ORDER BY ${order.orderBy} LIMIT ${p.add(51)}`, values: p.values };
+  };
+  app.get('/leads', async () => {
+    const { sql, values } = statement();
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
       await client.query(`SELECT set_config('app.org_id', $1, true)`, [orgId]);
-      const { rows } = await client.query(`SELECT ${LEAD_COLUMNS}, ${order.keyText} AS sort_key FROM lead l WHERE ${where} ORDER BY ${order.orderBy} LIMIT ${p.add(51)}`, p.values);
+      const { rows } = await client.query(sql, values);
       await client.query('COMMIT');
+      return { items: rows.slice(0, 50), nextCursor: null };
+    } finally {
+      client.release();
+    }
+  });
+  app.get('/leads-one-trip', async () => {
+    const { sql, values } = statement();
+    const client = await pool.connect();
+    try {
+      const rows = await new Promise<unknown[]>((resolve, reject) => {
+        client.query(new ScopedRead(`SELECT set_config('app.org_id', $1, true)`, [orgId], sql, values, (error, result) => (error ? reject(error) : resolve(result!))));
+      });
       return { items: rows.slice(0, 50), nextCursor: null };
     } finally {
       client.release();
@@ -360,14 +384,17 @@ async function main(): Promise<void> {
     const auth = { authorization: `Bearer ${a.token}` };
     const apiLoads: LoadResult[] = [];
     const bareLoads: LoadResult[] = [];
+    const oneTripLoads: LoadResult[] = [];
     if (SECTIONS.has(2)) {
       step('GET leads under load');
       bare = await startBareServer(runtimeDatabaseUrl, a.orgId);
       await load(`${base}/leads?${THREE_FILTERS_QUERY}`, auth); // warm-up
       await load(`${bare.url}/leads`, {}); // warm-up
+      await load(`${bare.url}/leads-one-trip`, {}); // warm-up
       for (let round = 0; round < LOAD_ROUNDS; round += 1) {
         apiLoads.push(await load(`${base}/leads?${THREE_FILTERS_QUERY}`, auth));
         bareLoads.push(await load(`${bare.url}/leads`, {}));
+        oneTripLoads.push(await load(`${bare.url}/leads-one-trip`, {}));
       }
       await bare.close();
       bare = undefined;
@@ -423,11 +450,14 @@ async function main(): Promise<void> {
         `p50 ${ms(percentile(r.times, 50))}  p95 ${ms(percentile(r.times, 95))}  p99 ${ms(percentile(r.times, 99))}  median ${fmt(r.requestsPerSecond)} req/s (rounds ${runs.map((run) => fmt(run.requestsPerSecond)).join(', ')}; ${fmt(r.times.length)} responses, non-2xx ${r.non2xx})`;
       out(`   API   ${loadLine(apiLoad, apiLoads)}`);
       out(`   bare  ${loadLine(bareLoad, bareLoads)}`);
+      out(`   bare, the API's one-round-trip read  ${loadLine(pooled(oneTripLoads), oneTripLoads)}`);
       const roundRatios = apiLoads.map((run, round) => run.requestsPerSecond / bareLoads[round]!.requestsPerSecond);
       const throughputRatio = median(roundRatios);
+      const oneTripRatio = median(apiLoads.map((run, round) => run.requestsPerSecond / oneTripLoads[round]!.requestsPerSecond));
       out(
         `   throughput ratio, median of rounds ${fmt(throughputRatio, 2)} (${roundRatios.map((ratio) => fmt(ratio, 2)).join(', ')}) ${verdict(throughputRatio >= 0.6)}; p95 ${verdict(percentile(apiLoad.times, 95) <= 25)} (bare p95 ${ms(percentile(bareLoad.times, 95))})`,
       );
+      out(`   (against the bare handler with the same one-round-trip read: ${fmt(oneTripRatio, 2)}, the framework's share alone)`);
     }
     if (SECTIONS.has(3)) {
       const qP95 = percentile(qTimes, 95);
