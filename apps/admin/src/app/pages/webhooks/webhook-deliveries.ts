@@ -54,7 +54,7 @@ const POLL_MS = 1_500;
           <tr mat-row *matRowDef="let row; columns: columns"></tr>
         </table>
       </div>
-      @if (list.nextCursor()) { <div class="more"><button mat-stroked-button (click)="list.more()">Load more</button></div> }
+      @if (list.nextCursor()) { <div class="more"><button mat-stroked-button (click)="list.more()" [disabled]="list.loading()">Load more</button></div> }
     }
   `,
   styles: `.small { font-size: 12px; } .more { display: flex; justify-content: center; padding: 12px; }`,

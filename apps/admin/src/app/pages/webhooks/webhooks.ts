@@ -99,7 +99,7 @@ const someEvent = (control: AbstractControl): ValidationErrors | null =>
           </li>
         }
       </ul>
-      @if (list.nextCursor()) { <div class="more"><button mat-stroked-button (click)="list.more()">Load more</button></div> }
+      @if (list.nextCursor()) { <div class="more"><button mat-stroked-button (click)="list.more()" [disabled]="list.loading()">Load more</button></div> }
     }
   `,
   styles: `
