@@ -163,4 +163,64 @@ describe('CursorList', () => {
     list.remove((item) => item.id === 1);
     expect(list.items()).toEqual([{ id: 2, name: 'B' }, { id: 3, name: 'c' }]);
   });
+
+  it('clears an error once a later "more" is shown', async () => {
+    const { list, calls } = controlled();
+    const first = list.reload();
+    calls[0]!.answer.resolve({ items: ['a'], nextCursor: 'a' });
+    await first;
+    const failed = list.more();
+    calls[1]!.answer.reject(new Error('timeout'));
+    await failed;
+    expect(list.error()).toEqual(new Error('timeout'));
+    expect(list.items()).toEqual(['a']);
+
+    const retried = list.more();
+    expect(calls[2]).toMatchObject({ cursor: 'a' });
+    expect(list.error()).toEqual(new Error('timeout'));
+    calls[2]!.answer.resolve({ items: ['b'], nextCursor: null });
+    await retried;
+    expect(list.error()).toBeNull();
+    expect(list.items()).toEqual(['a', 'b']);
+  });
+
+  it('keeps the latest answer shown with what it carries besides the items', async () => {
+    type Counted = ListPage<string> & { total: number };
+    const answers = new Map<string | undefined, Counted>([
+      [undefined, { items: ['a'], nextCursor: 'a', total: 3 }],
+      ['a', { items: ['b'], nextCursor: 'b', total: 4 }],
+    ]);
+    const list = new CursorList<string, Counted>(async (_q, cursor) => {
+      const page = answers.get(cursor);
+      if (!page) throw new Error('gone');
+      return page;
+    });
+    expect(list.lastPage()).toBeNull();
+    await list.reload();
+    expect(list.lastPage()?.total).toBe(3);
+    await list.more();
+    expect(list.lastPage()?.total).toBe(4);
+    await list.more();
+    expect(list.error()).toEqual(new Error('gone'));
+    expect(list.lastPage()?.total).toBe(4);
+  });
+
+  it('shows a first page fetched elsewhere, dropping a request under way, and pages on from it', async () => {
+    const { list, calls } = controlled();
+    const reloaded = list.reload();
+    list.showFirstPage({ items: ['a'], nextCursor: 'a' });
+    expect(list.items()).toEqual(['a']);
+    expect(list.lastPage()).toEqual({ items: ['a'], nextCursor: 'a' });
+    expect(list.loading()).toBe(false);
+    calls[0]!.answer.resolve({ items: ['late'], nextCursor: null });
+    expect(await reloaded).toBe(false);
+    expect(list.items()).toEqual(['a']);
+
+    const more = list.more();
+    expect(calls[1]).toMatchObject({ q: undefined, cursor: 'a' });
+    calls[1]!.answer.resolve({ items: ['b'], nextCursor: null });
+    await more;
+    expect(list.items()).toEqual(['a', 'b']);
+    expect(list.nextCursor()).toBeNull();
+  });
 });

@@ -13,10 +13,13 @@ export interface CursorListOptions {
 /**
  * State of a cursor-paged list, optionally searched: the latest first-page request wins (an older answer
  * arriving late is dropped), "more" appends the next page of the same query.
+ * `P` is the page as the API answers it, when it carries more than the items (counts, a balance).
  */
-export class CursorList<T> {
+export class CursorList<T, P extends ListPage<T> = ListPage<T>> {
   readonly items = signal<T[]>([]);
   readonly nextCursor = signal<string | null>(null);
+  /** The latest answer shown, first page or "more", for what comes along with the items; null until one is shown. */
+  readonly lastPage = signal<P | null>(null);
   readonly loadingFirstPage = signal(false);
   readonly loadingMore = signal(false);
   readonly loading = computed(() => this.loadingFirstPage() || this.loadingMore());
@@ -25,7 +28,7 @@ export class CursorList<T> {
   private generation = 0;
 
   constructor(
-    private readonly fetchPage: (q: string | undefined, cursor: string | undefined) => Promise<ListPage<T>>,
+    private readonly fetchPage: (q: string | undefined, cursor: string | undefined) => Promise<P>,
     private readonly options: CursorListOptions = {},
   ) {}
 
@@ -40,6 +43,19 @@ export class CursorList<T> {
     return this.loadFirstPage();
   }
 
+  /**
+   * Shows a first page the page fetched itself (e.g. together with the rest of the page) as if `reload()` had
+   * answered it; a request still under way is dropped.
+   */
+  showFirstPage(page: P): void {
+    this.generation++;
+    this.loadingFirstPage.set(false);
+    this.loadingMore.set(false);
+    this.error.set(null);
+    this.show(page, false);
+  }
+
+  /** Appends the next page; once it is shown, an error left by an earlier request is cleared. */
   async more(): Promise<void> {
     const cursor = this.nextCursor();
     if (!cursor || this.loading()) return;
@@ -48,8 +64,8 @@ export class CursorList<T> {
     try {
       const page = await this.fetchPage(this.query() || undefined, cursor);
       if (generation !== this.generation) return;
-      this.items.update((items) => [...items, ...page.items]);
-      this.nextCursor.set(page.nextCursor);
+      this.show(page, true);
+      this.error.set(null);
     } catch (error) {
       if (generation !== this.generation) return;
       if (this.options.onMoreError) this.options.onMoreError(error);
@@ -75,8 +91,7 @@ export class CursorList<T> {
     try {
       const page = await this.fetchPage(this.query() || undefined, undefined);
       if (generation !== this.generation) return false;
-      this.items.set(page.items);
-      this.nextCursor.set(page.nextCursor);
+      this.show(page, false);
       return true;
     } catch (error) {
       if (generation === this.generation) this.error.set(error);
@@ -84,5 +99,11 @@ export class CursorList<T> {
     } finally {
       if (generation === this.generation) this.loadingFirstPage.set(false);
     }
+  }
+
+  private show(page: P, append: boolean): void {
+    this.items.update((items) => (append ? [...items, ...page.items] : page.items));
+    this.nextCursor.set(page.nextCursor);
+    this.lastPage.set(page);
   }
 }

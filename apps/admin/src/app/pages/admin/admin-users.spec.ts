@@ -4,12 +4,12 @@ import type { AdminUserResponse } from '@leadforge/sdk';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SessionService } from '../../core/session.service';
 import { AdminUsers } from './admin-users';
+import { json, removeOverlays, settle } from '../../testing/page-testing';
 
 const user = (id: string, email: string, changes: Partial<AdminUserResponse> = {}): AdminUserResponse => ({
   id, email, name: email.split('@')[0]!, emailVerified: true, isPlatformAdmin: false, suspended: false, suspendedAt: null,
   memberships: [], createdAt: '2026-03-01T10:00:00Z', ...changes,
 });
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' } });
 
 const ME = '0192f0a0-0000-7000-8000-0000000000aa';
 const OTHER = '0192f0a0-0000-7000-8000-0000000000bb';
@@ -48,16 +48,9 @@ describe('Admin users page', () => {
 
   afterEach(() => {
     globalThis.fetch = realFetch;
-    document.querySelectorAll('.cdk-overlay-container').forEach((element) => element.remove());
+    removeOverlays();
   });
 
-  async function settle(fixture: { whenStable(): Promise<unknown>; detectChanges(): void }): Promise<void> {
-    for (let round = 0; round < 6; round++) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      await fixture.whenStable();
-      fixture.detectChanges();
-    }
-  }
 
   const row = (page: HTMLElement, email: string) => page.querySelector<HTMLTableRowElement>(`tr[data-user="${email}"]`)!;
   const button = (page: HTMLElement, email: string, testId: string) => row(page, email).querySelector<HTMLButtonElement>(`[data-testid="${testId}"]`)!;

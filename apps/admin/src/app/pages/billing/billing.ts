@@ -4,11 +4,12 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import {
   paymentsCancelSubscription, paymentsCreateCheckout, paymentsCredits, paymentsPlans, paymentsPortal, paymentsResumeSubscription, paymentsSubscriptionStatus,
-  type CreditsResponse, type PlanResponse, type SubscriptionStatusResponse,
+  type CreditsResponse, type LedgerEntryResponse, type PlanResponse, type SubscriptionStatusResponse,
 } from '@leadforge/sdk';
 import { NotifyService } from '../../core/notify.service';
 import { describeError } from '../../core/problem';
 import { PageHeader } from '../../shared/components/page-header';
+import { CursorList } from '../../shared/cursor-list';
 import { formatCount, formatDateTime, labelOf } from '../../shared/format';
 
 @Component({
@@ -35,7 +36,7 @@ import { formatCount, formatDateTime, labelOf } from '../../shared/format';
         </section>
         <section class="lf-card">
           <h2>Credits</h2>
-          <div class="plan" data-testid="billing-balance">{{ formatCount(credits()?.balance) }}</div>
+          <div class="plan" data-testid="billing-balance">{{ formatCount(ledger.lastPage()?.balance) }}</div>
           <p class="lf-muted">1 credit = 1 page fetched. A scrape reserves its pages at start and gives back what it did not use.</p>
         </section>
       </div>
@@ -61,7 +62,7 @@ import { formatCount, formatDateTime, labelOf } from '../../shared/format';
     }
     <h2 class="section">Ledger</h2>
     <div class="lf-table-wrap">
-      <table mat-table [dataSource]="credits()?.items ?? []" aria-label="Credit ledger">
+      <table mat-table [dataSource]="ledger.items()" aria-label="Credit ledger">
         <ng-container matColumnDef="createdAt"><th mat-header-cell *matHeaderCellDef>When</th><td mat-cell *matCellDef="let row">{{ formatDateTime(row.createdAt) }}</td></ng-container>
         <ng-container matColumnDef="reason"><th mat-header-cell *matHeaderCellDef>Reason</th><td mat-cell *matCellDef="let row">{{ labelOf(row.reason) }}</td></ng-container>
         <ng-container matColumnDef="delta"><th mat-header-cell *matHeaderCellDef>Change</th><td mat-cell *matCellDef="let row" [class.neg]="row.delta < 0" [class.pos]="row.delta > 0">{{ row.delta > 0 ? '+' : '' }}{{ formatCount(row.delta) }}</td></ng-container>
@@ -70,7 +71,7 @@ import { formatCount, formatDateTime, labelOf } from '../../shared/format';
         <tr mat-row *matRowDef="let row; columns: columns"></tr>
       </table>
     </div>
-    @if (credits()?.nextCursor) { <div class="more"><button mat-stroked-button (click)="moreLedger()">Load more</button></div> }
+    @if (ledger.nextCursor()) { <div class="more"><button mat-stroked-button (click)="ledger.more()" [disabled]="ledger.loading()">Load more</button></div> }
   `,
   styles: `
     .note { padding: 10px 14px; border-radius: 10px; background: #eff6ff; border: 1px solid #bfdbfe; margin-bottom: 16px; }
@@ -94,7 +95,11 @@ export class Billing implements OnInit {
   private readonly notify = inject(NotifyService);
   protected readonly status = signal<SubscriptionStatusResponse | null>(null);
   protected readonly plans = signal<PlanResponse[]>([]);
-  protected readonly credits = signal<CreditsResponse | null>(null);
+  /** The first page comes with the rest of the page (below); the balance shown is the one of the latest page. */
+  protected readonly ledger = new CursorList<LedgerEntryResponse, CreditsResponse>(
+    async (_q, cursor) => (await paymentsCredits({ query: { limit: 50, ...(cursor ? { cursor } : {}) }, throwOnError: true })).data,
+    { onMoreError: (error) => this.notify.error(error) },
+  );
   protected readonly error = signal<string | null>(null);
   protected readonly busy = signal(false);
   protected readonly columns = ['createdAt', 'reason', 'delta', 'balanceAfter'];
@@ -111,20 +116,9 @@ export class Billing implements OnInit {
       ]);
       this.status.set(status.data);
       this.plans.set(plans.data.items);
-      this.credits.set(credits.data);
+      this.ledger.showFirstPage(credits.data);
     } catch (error) {
       this.error.set(describeError(error));
-    }
-  }
-
-  async moreLedger(): Promise<void> {
-    const current = this.credits();
-    if (!current?.nextCursor) return;
-    try {
-      const { data } = await paymentsCredits({ query: { limit: 50, cursor: current.nextCursor }, throwOnError: true });
-      this.credits.set({ ...data, items: [...current.items, ...data.items] });
-    } catch (error) {
-      this.notify.error(error);
     }
   }
 

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -10,6 +10,7 @@ import { recordsAuditLog, type AuditLogItem } from '@leadforge/sdk';
 import { NotifyService } from '../../core/notify.service';
 import { describeError } from '../../core/problem';
 import { EmptyState } from '../../shared/components/empty-state';
+import { CursorList } from '../../shared/cursor-list';
 import { formatDateTime } from '../../shared/format';
 import { EMPTY_AUDIT_FILTERS, auditApiQuery, auditFiltersError, filtersFromParams, filtersToParams, type AuditFilters } from './audit-query';
 
@@ -45,15 +46,15 @@ const PAGE_SIZE = 50;
       </div>
     </form>
     @if (formError()) { <p class="lf-error-text" role="alert">{{ formError() }}</p> }
-    @if (loading()) { <mat-progress-bar mode="indeterminate" aria-label="Loading the audit log" /> }
-    @if (error()) {
-      <p class="lf-error-text" role="alert">{{ error() }}</p>
-      <button mat-stroked-button (click)="load()">Try again</button>
-    } @else if (!loading() && items().length === 0) {
+    @if (list.loading()) { <mat-progress-bar mode="indeterminate" aria-label="Loading the audit log" /> }
+    @if (errorText()) {
+      <p class="lf-error-text" role="alert">{{ errorText() }}</p>
+      <button mat-stroked-button (click)="list.reload()">Try again</button>
+    } @else if (!list.loading() && list.items().length === 0) {
       <lf-empty-state icon="shield" title="No events" message="Nothing in the audit log matches these filters." />
-    } @else if (items().length) {
+    } @else if (list.items().length) {
       <div class="lf-table-wrap">
-        <table mat-table [dataSource]="items()" aria-label="Audit log" data-testid="audit-table">
+        <table mat-table [dataSource]="list.items()" aria-label="Audit log" data-testid="audit-table">
           <ng-container matColumnDef="createdAt"><th mat-header-cell *matHeaderCellDef>When</th><td mat-cell *matCellDef="let row">{{ formatDateTime(row.createdAt) }}</td></ng-container>
           <ng-container matColumnDef="action"><th mat-header-cell *matHeaderCellDef>Action</th><td mat-cell *matCellDef="let row"><code>{{ row.action }}</code></td></ng-container>
           <ng-container matColumnDef="actor"><th mat-header-cell *matHeaderCellDef>Actor</th>
@@ -70,7 +71,7 @@ const PAGE_SIZE = 50;
           <tr mat-row *matRowDef="let row; columns: columns"></tr>
         </table>
       </div>
-      @if (nextCursor()) { <div class="more"><button mat-stroked-button (click)="more()" [disabled]="loading()">Load more</button></div> }
+      @if (list.nextCursor()) { <div class="more"><button mat-stroked-button (click)="list.more()" [disabled]="list.loading()">Load more</button></div> }
     }
   `,
   styles: `
@@ -85,21 +86,22 @@ export class AuditLog {
   private readonly router = inject(Router);
   private readonly notify = inject(NotifyService);
   protected readonly form = inject(FormBuilder).nonNullable.group({ ...EMPTY_AUDIT_FILTERS });
-  protected readonly items = signal<AuditLogItem[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(false);
-  protected readonly error = signal<string | null>(null);
+  private filters: AuditFilters = EMPTY_AUDIT_FILTERS;
+  /** Pages with the filters of the URL; a failed "Load more" is a snackbar, the events stay. */
+  protected readonly list = new CursorList<AuditLogItem>(
+    async (_q, cursor) => (await recordsAuditLog({ query: auditApiQuery(this.filters, PAGE_SIZE, cursor), throwOnError: true })).data,
+    { onMoreError: (error) => this.notify.error(error) },
+  );
+  protected readonly errorText = computed(() => (this.list.error() ? describeError(this.list.error()) : null));
   protected readonly formError = signal<string | null>(null);
   protected readonly columns = ['createdAt', 'action', 'actor', 'target', 'ip', 'metadata'];
   protected readonly formatDateTime = formatDateTime;
-  private filters: AuditFilters = EMPTY_AUDIT_FILTERS;
-  private generation = 0;
 
   constructor() {
     const subscription = this.route.queryParams.subscribe((params) => {
       this.filters = filtersFromParams(params);
       this.form.setValue(this.filters);
-      void this.load();
+      void this.list.reload();
     });
     inject(DestroyRef).onDestroy(() => subscription.unsubscribe());
   }
@@ -120,39 +122,6 @@ export class AuditLog {
   byActor(userId: string): void {
     this.form.controls.actorUserId.setValue(userId);
     this.apply();
-  }
-
-  async load(): Promise<void> {
-    const generation = ++this.generation;
-    this.loading.set(true);
-    this.error.set(null);
-    try {
-      const { data } = await recordsAuditLog({ query: auditApiQuery(this.filters, PAGE_SIZE), throwOnError: true });
-      if (generation !== this.generation) return;
-      this.items.set(data.items);
-      this.nextCursor.set(data.nextCursor);
-    } catch (error) {
-      if (generation === this.generation) this.error.set(describeError(error));
-    } finally {
-      if (generation === this.generation) this.loading.set(false);
-    }
-  }
-
-  async more(): Promise<void> {
-    const cursor = this.nextCursor();
-    if (!cursor) return;
-    const generation = this.generation;
-    this.loading.set(true);
-    try {
-      const { data } = await recordsAuditLog({ query: auditApiQuery(this.filters, PAGE_SIZE, cursor), throwOnError: true });
-      if (generation !== this.generation) return;
-      this.items.update((items) => [...items, ...data.items]);
-      this.nextCursor.set(data.nextCursor);
-    } catch (error) {
-      this.notify.error(error);
-    } finally {
-      if (generation === this.generation) this.loading.set(false);
-    }
   }
 
   protected describeMetadata(row: AuditLogItem): string {

@@ -4,10 +4,11 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
-import { optOutList, type SuppressionListResponse } from '@leadforge/sdk';
+import { optOutList, type SuppressionItem, type SuppressionListResponse } from '@leadforge/sdk';
 import { NotifyService } from '../../core/notify.service';
 import { describeError } from '../../core/problem';
 import { SessionService } from '../../core/session.service';
+import { CursorList } from '../../shared/cursor-list';
 import { formatCount, formatDateTime, labelOf } from '../../shared/format';
 
 type Kind = 'email' | 'profile_url' | 'domain';
@@ -20,17 +21,15 @@ type Kind = 'email' | 'profile_url' | 'domain';
   template: `
     <p class="lf-muted">People who asked not to be collected. Only keyed hashes are stored; matching leads are deleted in every organization and skipped by later scrapes.
       The public form is at <a routerLink="/opt-out">/opt-out</a>.</p>
-    @if (error()) {
-      <p class="lf-error-text" role="alert">{{ error() }}</p>
-      <button mat-stroked-button (click)="load()">Try again</button>
-    } @else if (!list()) {
-      <mat-progress-bar mode="indeterminate" aria-label="Loading opt-outs" />
-    } @else {
+    @if (errorText()) {
+      <p class="lf-error-text" role="alert">{{ errorText() }}</p>
+      <button mat-stroked-button (click)="list.reload()">Try again</button>
+    } @else if (list.lastPage(); as page) {
       <div class="counts" data-testid="suppression-counts">
-        <div class="lf-card"><span class="lf-muted">Email addresses</span><strong>{{ formatCount(list()!.counts.email) }}</strong></div>
-        <div class="lf-card"><span class="lf-muted">Profile URLs</span><strong>{{ formatCount(list()!.counts.profileUrl) }}</strong></div>
-        <div class="lf-card"><span class="lf-muted">Domains</span><strong>{{ formatCount(list()!.counts.domain) }}</strong></div>
-        <div class="lf-card"><span class="lf-muted">Total</span><strong>{{ formatCount(list()!.counts.total) }}</strong></div>
+        <div class="lf-card"><span class="lf-muted">Email addresses</span><strong>{{ formatCount(page.counts.email) }}</strong></div>
+        <div class="lf-card"><span class="lf-muted">Profile URLs</span><strong>{{ formatCount(page.counts.profileUrl) }}</strong></div>
+        <div class="lf-card"><span class="lf-muted">Domains</span><strong>{{ formatCount(page.counts.domain) }}</strong></div>
+        <div class="lf-card"><span class="lf-muted">Total</span><strong>{{ formatCount(page.counts.total) }}</strong></div>
       </div>
       @if (isPlatformAdmin()) {
         <div class="lf-row head">
@@ -46,10 +45,10 @@ type Kind = 'email' | 'profile_url' | 'domain';
             </mat-select>
           </mat-form-field>
         </div>
-        @if (list()!.items.length === 0) { <p class="lf-muted">No entries.</p> }
+        @if (list.items().length === 0) { <p class="lf-muted">No entries.</p> }
         @else {
           <div class="lf-table-wrap">
-            <table mat-table [dataSource]="list()!.items" aria-label="Opt-out entries">
+            <table mat-table [dataSource]="list.items()" aria-label="Opt-out entries">
               <ng-container matColumnDef="createdAt"><th mat-header-cell *matHeaderCellDef>When</th><td mat-cell *matCellDef="let row">{{ formatDateTime(row.createdAt) }}</td></ng-container>
               <ng-container matColumnDef="kind"><th mat-header-cell *matHeaderCellDef>Kind</th><td mat-cell *matCellDef="let row">{{ labelOf(row.kind) }}</td></ng-container>
               <ng-container matColumnDef="hash"><th mat-header-cell *matHeaderCellDef>Hash</th><td mat-cell *matCellDef="let row"><code>{{ row.hash }}</code></td></ng-container>
@@ -57,9 +56,11 @@ type Kind = 'email' | 'profile_url' | 'domain';
               <tr mat-row *matRowDef="let row; columns: columns"></tr>
             </table>
           </div>
-          @if (list()!.nextCursor) { <div class="more"><button mat-stroked-button (click)="more()">Load more</button></div> }
+          @if (list.nextCursor()) { <div class="more"><button mat-stroked-button (click)="list.more()" [disabled]="list.loading()">Load more</button></div> }
         }
       }
+    } @else {
+      <mat-progress-bar mode="indeterminate" aria-label="Loading opt-outs" />
     }
   `,
   styles: `
@@ -74,43 +75,27 @@ export class Suppressions implements OnInit {
   private readonly notify = inject(NotifyService);
   private readonly session = inject(SessionService);
   protected readonly isPlatformAdmin = computed(() => this.session.me()?.isPlatformAdmin === true);
-  protected readonly list = signal<SuppressionListResponse | null>(null);
   protected readonly kind = signal<Kind | null>(null);
-  protected readonly error = signal<string | null>(null);
+  /** The counts come with every page; a failed "Load more" is a snackbar, the entries stay. */
+  protected readonly list = new CursorList<SuppressionItem, SuppressionListResponse>(
+    async (_q, cursor) => {
+      const kind = this.kind();
+      return (await optOutList({ query: { limit: 50, ...(cursor ? { cursor } : {}), ...(kind ? { kind } : {}) }, throwOnError: true })).data;
+    },
+    { onMoreError: (error) => this.notify.error(error) },
+  );
+  protected readonly errorText = computed(() => (this.list.error() ? describeError(this.list.error()) : null));
   protected readonly columns = ['createdAt', 'kind', 'hash'];
   protected readonly formatCount = formatCount;
   protected readonly formatDateTime = formatDateTime;
   protected readonly labelOf = labelOf;
 
   ngOnInit(): void {
-    void this.load();
+    void this.list.reload();
   }
 
   setKind(kind: Kind | null): void {
     this.kind.set(kind);
-    void this.load();
-  }
-
-  async load(): Promise<void> {
-    this.error.set(null);
-    try {
-      const kind = this.kind();
-      const { data } = await optOutList({ query: { limit: 50, ...(kind ? { kind } : {}) }, throwOnError: true });
-      this.list.set(data);
-    } catch (error) {
-      this.error.set(describeError(error));
-    }
-  }
-
-  async more(): Promise<void> {
-    const current = this.list();
-    if (!current?.nextCursor) return;
-    try {
-      const kind = this.kind();
-      const { data } = await optOutList({ query: { limit: 50, cursor: current.nextCursor, ...(kind ? { kind } : {}) }, throwOnError: true });
-      this.list.set({ ...data, items: [...current.items, ...data.items] });
-    } catch (error) {
-      this.notify.error(error);
-    }
+    void this.list.reload();
   }
 }

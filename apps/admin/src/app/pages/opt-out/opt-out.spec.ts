@@ -2,6 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OptOut } from './opt-out';
+import { settle } from '../../testing/page-testing';
 
 describe('Opt-out page', () => {
   const realFetch = globalThis.fetch;
@@ -22,13 +23,6 @@ describe('Opt-out page', () => {
     globalThis.fetch = realFetch;
   });
 
-  async function settle(fixture: { whenStable(): Promise<unknown>; detectChanges(): void }): Promise<void> {
-    for (let round = 0; round < 4; round++) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      await fixture.whenStable();
-      fixture.detectChanges();
-    }
-  }
 
   function type(page: HTMLElement, value: string): void {
     const input = page.querySelector<HTMLInputElement>('[data-testid="opt-out-value"]')!;

@@ -12,6 +12,7 @@ import { EmptyState } from '../../shared/components/empty-state';
 import { Icon } from '../../shared/components/icon';
 import { PageHeader } from '../../shared/components/page-header';
 import { StatusChip } from '../../shared/components/status-chip';
+import { CursorList } from '../../shared/cursor-list';
 import { clampPercent, formatCount, formatDateTime } from '../../shared/format';
 
 const STOPPABLE = new Set(['queued', 'running', 'paused']);
@@ -27,14 +28,14 @@ const STOPPABLE = new Set(['queued', 'running', 'paused']);
       }
       <a mat-flat-button routerLink="/scrape"><lf-icon name="add" [size]="18" /> New scrape</a>
     </lf-page-header>
-    @if (error()) { <p class="lf-error-text" role="alert">{{ error() }}</p> }
-    @if (loading() && tasks().length === 0) {
+    @if (errorText()) { <p class="lf-error-text" role="alert">{{ errorText() }}</p> }
+    @if (list.loading() && list.items().length === 0) {
       <mat-progress-bar mode="indeterminate" />
-    } @else if (tasks().length === 0) {
+    } @else if (list.items().length === 0) {
       <div class="lf-card"><lf-empty-state icon="tasks" title="No scrapes yet" message="Start one and follow its progress live."><a mat-flat-button routerLink="/scrape">New scrape</a></lf-empty-state></div>
     } @else {
       <div class="lf-table-wrap">
-        <table mat-table [dataSource]="tasks()" aria-label="Tasks">
+        <table mat-table [dataSource]="list.items()" aria-label="Tasks">
           <ng-container matColumnDef="select">
             <th mat-header-cell *matHeaderCellDef><mat-checkbox [checked]="allSelected()" [indeterminate]="selected().size > 0 && !allSelected()" (change)="toggleAll()" aria-label="Select all running tasks" [disabled]="stoppable().length === 0" /></th>
             <td mat-cell *matCellDef="let task"><mat-checkbox [checked]="selected().has(task.id)" (change)="toggle(task.id)" [disabled]="!isStoppable(task)" [attr.aria-label]="'Select ' + task.name" /></td>
@@ -49,7 +50,7 @@ const STOPPABLE = new Set(['queued', 'running', 'paused']);
           <tr mat-row *matRowDef="let row; columns: columns" class="lf-clickable" (dblclick)="open(row)"></tr>
         </table>
       </div>
-      @if (nextCursor()) { <div class="more"><button mat-stroked-button (click)="load(true)" [disabled]="loading()">Load more</button></div> }
+      @if (list.nextCursor()) { <div class="more"><button mat-stroked-button (click)="list.more()" [disabled]="list.loading()">Load more</button></div> }
     }
   `,
   styles: `
@@ -64,25 +65,24 @@ const STOPPABLE = new Set(['queued', 'running', 'paused']);
 export class TaskList implements OnInit {
   private readonly notify = inject(NotifyService);
   private readonly router = inject(Router);
-  protected readonly tasks = signal<TaskResponse[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(true);
+  /** A failed refresh or "Load more" shows above the list, which stays on screen. */
+  protected readonly list = new CursorList<TaskResponse>(async (_q, cursor) => (await tasksList({ query: { limit: 50, ...(cursor ? { cursor } : {}) }, throwOnError: true })).data);
+  protected readonly errorText = computed(() => (this.list.error() ? describeError(this.list.error()) : null));
   protected readonly busy = signal(false);
-  protected readonly error = signal<string | null>(null);
   protected readonly selected = signal<ReadonlySet<string>>(new Set());
-  protected readonly stoppable = computed(() => this.tasks().filter((task) => this.isStoppable(task)));
+  protected readonly stoppable = computed(() => this.list.items().filter((task) => this.isStoppable(task)));
   protected readonly allSelected = computed(() => this.stoppable().length > 0 && this.stoppable().every((task) => this.selected().has(task.id)));
   protected readonly columns = ['select', 'name', 'status', 'progress', 'leads', 'credits', 'created'];
   protected readonly formatCount = formatCount;
   protected readonly formatDateTime = formatDateTime;
 
   constructor() {
-    const stop = inject(EventsSocketService).onTasksChanged(() => void this.load(false));
+    const stop = inject(EventsSocketService).onTasksChanged(() => void this.list.reload());
     inject(DestroyRef).onDestroy(stop);
   }
 
   ngOnInit(): void {
-    void this.load(false);
+    void this.list.reload();
   }
 
   protected isStoppable(task: TaskResponse): boolean {
@@ -91,20 +91,6 @@ export class TaskList implements OnInit {
 
   protected percent(task: TaskResponse): number {
     return clampPercent(task.progress.percent);
-  }
-
-  async load(more: boolean): Promise<void> {
-    this.loading.set(true);
-    try {
-      const { data } = await tasksList({ query: { limit: 50, ...(more && this.nextCursor() ? { cursor: this.nextCursor()! } : {}) }, throwOnError: true });
-      this.tasks.set(more ? [...this.tasks(), ...data.items] : data.items);
-      this.nextCursor.set(data.nextCursor);
-      this.error.set(null);
-    } catch (error) {
-      this.error.set(describeError(error));
-    } finally {
-      this.loading.set(false);
-    }
   }
 
   toggle(id: string): void {
@@ -124,7 +110,7 @@ export class TaskList implements OnInit {
       await tasksBulkStop({ body: { taskIds: [...this.selected()] }, throwOnError: true });
       this.notify.success(`Stopping ${this.selected().size} task(s)`);
       this.selected.set(new Set());
-      await this.load(false);
+      await this.list.reload();
     } catch (error) {
       this.notify.error(error);
     } finally {

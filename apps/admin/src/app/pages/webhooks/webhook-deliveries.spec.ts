@@ -3,6 +3,7 @@ import { provideRouter } from '@angular/router';
 import type { WebhookDeliveryResponse } from '@leadforge/sdk';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebhookDeliveries } from './webhook-deliveries';
+import { json, loadMoreButton, removeOverlays, settle } from '../../testing/page-testing';
 
 const ENDPOINT = '0192f0a0-0000-7000-8000-000000000001';
 const delivery = (id: string, status: WebhookDeliveryResponse['status']): WebhookDeliveryResponse => ({
@@ -10,7 +11,6 @@ const delivery = (id: string, status: WebhookDeliveryResponse['status']): Webhoo
   responseStatus: status === 'pending' ? null : 200, durationMs: null, lastError: null, nextAttemptAt: null,
   deliveredAt: status === 'succeeded' ? '2026-03-01T10:00:01Z' : null, createdAt: '2026-03-01T10:00:00Z',
 });
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' } });
 
 describe('Webhook deliveries page', () => {
   const realFetch = globalThis.fetch;
@@ -36,17 +36,9 @@ describe('Webhook deliveries page', () => {
   afterEach(() => {
     vi.useRealTimers();
     globalThis.fetch = realFetch;
-    document.querySelectorAll('.cdk-overlay-container').forEach((element) => element.remove());
+    removeOverlays();
   });
 
-  async function settle(fixture: ComponentFixture<unknown>, advanceMs = 0): Promise<void> {
-    for (let round = 0; round < 5; round++) {
-      if (vi.isFakeTimers()) await vi.advanceTimersByTimeAsync(round === 0 ? advanceMs : 0);
-      else await new Promise((resolve) => setTimeout(resolve, 0));
-      await fixture.whenStable();
-      fixture.detectChanges();
-    }
-  }
 
   function open(): ComponentFixture<WebhookDeliveries> {
     const fixture = TestBed.createComponent(WebhookDeliveries);
@@ -90,7 +82,7 @@ describe('Webhook deliveries page', () => {
     const fixture = open();
     await settle(fixture);
     const page = fixture.nativeElement as HTMLElement;
-    const loadMore = () => Array.from(page.querySelectorAll<HTMLButtonElement>('.more button')).find((button) => button.textContent?.includes('Load more'))!;
+    const loadMore = () => loadMoreButton(page)!;
 
     loadMore().click();
     await settle(fixture);

@@ -2,6 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Webhooks } from './webhooks';
+import { settle } from '../../testing/page-testing';
 
 const SECRET = 'whsec_c2VjcmV0LXNob3duLW9uY2UtMDEyMzQ1Njc4OQ==';
 const endpoint = (id: string, url: string) => ({
@@ -38,13 +39,6 @@ describe('Webhooks page', () => {
     globalThis.fetch = realFetch;
   });
 
-  async function settle(fixture: { whenStable(): Promise<unknown>; detectChanges(): void }): Promise<void> {
-    for (let round = 0; round < 5; round++) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      await fixture.whenStable();
-      fixture.detectChanges();
-    }
-  }
 
   it('shows the signing secret once after creating an endpoint, never in the list', async () => {
     const fixture = TestBed.createComponent(Webhooks);
