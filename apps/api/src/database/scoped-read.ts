@@ -43,7 +43,8 @@ export class ScopedRead<R> extends EventEmitter implements Submittable {
     private readonly scopeValues: unknown[],
     readonly text: string,
     private readonly values: unknown[],
-    private readonly done: Done<R>,
+    /** Public and named so because the client wraps it (a `query_timeout` clears its timer there). */
+    public callback: Done<R>,
   ) {
     super();
   }
@@ -98,11 +99,11 @@ export class ScopedRead<R> extends EventEmitter implements Submittable {
 
   /** A server error ends the query here (the client drops it before ReadyForQuery). */
   handleError(error: Error): void {
-    this.done(this.failure ?? error);
+    this.callback(this.failure ?? error);
   }
 
   handleReadyForQuery(): void {
-    if (this.failure) this.done(this.failure);
-    else this.done(null, this._result.rows);
+    if (this.failure) this.callback(this.failure);
+    else this.callback(null, this._result.rows);
   }
 }

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, runtimeUrl } from '../../../../test/support/test-postgres';
 import { sha256 } from '../common/crypto/tokens';
 import { newId } from '../common/ids';
 import { buildDataSourceOptions } from './data-source-options';
 import { inspectRole } from './runtime-role';
+import { ScopedRead } from './scoped-read';
 import { TenantDatabase } from './tenant-database';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -218,6 +219,25 @@ describe('one round trip for the scope', () => {
     expect(await reader.query('SELECT id FROM api_key')).toEqual([{ id: keyB }]);
     expect(await reader.query(`SELECT current_setting('app.org_id') AS org`)).toEqual([{ org: orgB }]);
     expect(await settings()).toEqual(EMPTY);
+  });
+
+  it('readOnce keeps to the client\'s query_timeout: a slow read fails, a fast one answers once', async () => {
+    const timed = new DataSource({ ...buildDataSourceOptions({ url: runtimeUrl(database.url, inject('runtimeRolePassword')), poolSize: 1 }), extra: { query_timeout: 300 } });
+    await timed.initialize();
+    try {
+      const reads = new TenantDatabase(timed);
+      await expect(reads.readOnce({ orgId: orgA }, 'SELECT pg_sleep(1)')).rejects.toThrow(/timeout/);
+      // The one connection finishes the sleep before it takes the next read.
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      // Answered reads leave no timer behind that would call back into a finished read.
+      const errors = vi.spyOn(ScopedRead.prototype, 'handleError');
+      expect(await reads.readOnce({ orgId: orgA }, 'SELECT id FROM api_key')).toEqual([{ id: keyA }]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(errors).not.toHaveBeenCalled();
+      errors.mockRestore();
+    } finally {
+      await timed.destroy();
+    }
   });
 
   it('readOnce takes exactly one statement, reads only, and checks the scope values', async () => {
