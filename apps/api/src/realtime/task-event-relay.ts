@@ -205,7 +205,8 @@ export class TaskEventRelay implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private read(orgId: string, taskId: string, sinceSeq: number): Promise<StoredTaskEvent[]> {
-    return this.tenant.inOrg(orgId, (db) => this.events.list(db, taskId, sinceSeq, this.limits.replayPageSize));
+    // One round trip per page (TenantDatabase.readOnce): the relay reads on every event of every live task.
+    return this.events.list(this.tenant.reader({ orgId }), taskId, sinceSeq, this.limits.replayPageSize);
   }
 
   private onNotification(channel: string, raw: string): void {
@@ -241,7 +242,7 @@ export class TaskEventRelay implements OnApplicationBootstrap, OnApplicationShut
   private async announceStatus(orgId: string, taskId: string, seq: number): Promise<void> {
     if (!this.namespace?.adapter.rooms.get(orgRoom(orgId))?.size) return;
     try {
-      const [event] = await this.tenant.inOrg(orgId, (db) => this.events.list(db, taskId, seq - 1, 1));
+      const [event] = await this.events.list(this.tenant.reader({ orgId }), taskId, seq - 1, 1);
       const status = event?.seq === seq && typeof event.payload.status === 'string' ? (event.payload.status as never) : null;
       this.namespace.to(orgRoom(orgId)).emit('tasks.changed', { orgId, taskId, status, at: event?.at ?? new Date().toISOString() });
     } catch (error) {

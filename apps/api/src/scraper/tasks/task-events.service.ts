@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { SqlReader } from '../../database/tenant-database';
 import type { TaskEventType } from './task-event.entity';
 
 /** Postgres channel announcing committed task events ({taskId, orgId, seq, type}) to every node. */
@@ -40,11 +41,11 @@ export class TaskEventsService {
     return { taskId, seq: row.seq, type, at: inserted[0]!.created_at.toISOString(), payload };
   }
 
-  async list(db: EntityManager, taskId: string, sinceSeq: number, limit: number): Promise<StoredTaskEvent[]> {
-    const rows = (await db.query(
+  async list(db: SqlReader, taskId: string, sinceSeq: number, limit: number): Promise<StoredTaskEvent[]> {
+    const rows = await db.query<Array<{ seq: number; type: TaskEventType; payload: Record<string, unknown>; created_at: Date }>>(
       `SELECT seq, type, payload, created_at FROM task_event WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [taskId, sinceSeq, limit],
-    )) as Array<{ seq: number; type: TaskEventType; payload: Record<string, unknown>; created_at: Date }>;
+    );
     return rows.map((row) => ({ taskId, seq: row.seq, type: row.type, at: row.created_at.toISOString(), payload: row.payload }));
   }
 }
