@@ -221,6 +221,22 @@ describe('one round trip for the scope', () => {
     expect(await settings()).toEqual(EMPTY);
   });
 
+  it('readOnce refuses an empty statement and a pooled connection left inside a transaction', async () => {
+    await expect(tenant.readOnce({ orgId: orgA }, '  ')).rejects.toThrow(/needs a statement/);
+    // The pool has one connection: leave it inside a transaction, as a bug elsewhere would.
+    const runner = runtime.createQueryRunner();
+    const client = (await runner.connect()) as { query(sql: string): Promise<unknown> };
+    await client.query('BEGIN');
+    await runner.release();
+    try {
+      await expect(tenant.readOnce({ orgId: orgA }, 'SELECT id FROM api_key')).rejects.toThrow(/idle connection/);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+    expect(await tenant.readOnce({ orgId: orgA }, 'SELECT id FROM api_key')).toEqual([{ id: keyA }]);
+    expect(await settings()).toEqual(EMPTY);
+  });
+
   it('readOnce keeps to the client\'s query_timeout: a slow read fails, a fast one answers once', async () => {
     const timed = new DataSource({ ...buildDataSourceOptions({ url: runtimeUrl(database.url, inject('runtimeRolePassword')), poolSize: 1 }), extra: { query_timeout: 300 } });
     await timed.initialize();

@@ -128,6 +128,8 @@ export class TenantDatabase {
    * its round trips. One statement only; values go in `parameters`.
    */
   async readOnce<R>(scope: DbScope, sql: string, parameters: unknown[] = []): Promise<R[]> {
+    // The server answers an empty statement with no rows; a caller that built none has a bug to hear about.
+    if (sql.trim().length === 0) throw new Error('readOnce needs a statement');
     const values = scopeValues(scope);
     const runner = this.dataSource.createQueryRunner();
     try {
