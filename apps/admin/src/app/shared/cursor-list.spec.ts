@@ -61,6 +61,26 @@ describe('CursorList', () => {
     expect(list.loading()).toBe(false);
   });
 
+  it('describes the error for the page to show, and drops the description once an answer is shown', async () => {
+    const { list, calls } = controlled();
+    expect(list.errorText()).toBeNull();
+    const failed = list.reload();
+    calls[0]!.answer.reject({ status: 422, title: 'Unprocessable Content', detail: 'Invalid filters', errors: [{ field: 'limit', message: 'too big' }], requestId: 'r3' });
+    await failed;
+    expect(list.errorText()).toBe('Invalid filters (limit: too big) — request r3');
+
+    const retried = list.reload();
+    expect(list.errorText()).toBeNull();
+    calls[1]!.answer.reject(new TypeError('Failed to fetch'));
+    await retried;
+    expect(list.errorText()).toBe('The server could not be reached. Check your connection and try again.');
+
+    const worked = list.reload();
+    calls[2]!.answer.resolve({ items: ['a'], nextCursor: null });
+    await worked;
+    expect(list.errorText()).toBeNull();
+  });
+
   it('reloads the first page of the current search, keeping the list on screen until the answer arrives', async () => {
     const { list, calls } = controlled();
     const searched = list.search('acme');

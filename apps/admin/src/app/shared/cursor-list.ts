@@ -1,4 +1,5 @@
 import { computed, signal } from '@angular/core';
+import { describeError } from '../core/problem';
 
 export interface ListPage<T> {
   items: T[];
@@ -24,6 +25,11 @@ export class CursorList<T, P extends ListPage<T> = ListPage<T>> {
   readonly loadingMore = signal(false);
   readonly loading = computed(() => this.loadingFirstPage() || this.loadingMore());
   readonly error = signal<unknown>(null);
+  /** `error` as a sentence for the page to show (with the request id when there is one); null while there is none. */
+  readonly errorText = computed(() => {
+    const error = this.error();
+    return error ? describeError(error) : null;
+  });
   readonly query = signal('');
   private generation = 0;
 

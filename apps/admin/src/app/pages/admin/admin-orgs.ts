@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, OnInit, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, OnInit, inject, signal } from '@angular/core';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -6,7 +6,6 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { adminOrgs, type AdjustCreditsResponse, type AdminOrgResponse } from '@leadforge/sdk';
 import { NotifyService } from '../../core/notify.service';
-import { describeError } from '../../core/problem';
 import { EmptyState } from '../../shared/components/empty-state';
 import { Icon } from '../../shared/components/icon';
 import { CursorList } from '../../shared/cursor-list';
@@ -27,8 +26,8 @@ import { CreditAdjust } from './credit-adjust';
       <button mat-flat-button type="submit">Search</button>
     </form>
     @if (list.loading()) { <mat-progress-bar mode="indeterminate" aria-label="Loading organizations" /> }
-    @if (errorText()) {
-      <p class="lf-error-text" role="alert">{{ errorText() }}</p>
+    @if (list.errorText()) {
+      <p class="lf-error-text" role="alert">{{ list.errorText() }}</p>
       <button mat-stroked-button (click)="search()">Try again</button>
     } @else if (!list.loading() && list.items().length === 0) {
       <lf-empty-state icon="leads" title="No organizations" [message]="list.query() ? 'None matches “' + list.query() + '”.' : 'No organization exists yet.'" />
@@ -72,7 +71,6 @@ export class AdminOrgs implements OnInit {
   protected readonly q = new FormControl('', { nonNullable: true, validators: [Validators.maxLength(100)] });
   protected readonly searchForm = new FormGroup({ q: this.q });
   protected readonly list = new CursorList<AdminOrgResponse>(async (q, cursor) => (await adminOrgs({ query: { limit: 50, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) }, throwOnError: true })).data);
-  protected readonly errorText = computed(() => (this.list.error() ? describeError(this.list.error()) : null));
   protected readonly editing = signal<string | null>(null);
   protected readonly formatCount = formatCount;
   protected readonly formatDateTime = formatDateTime;

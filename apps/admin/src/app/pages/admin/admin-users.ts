@@ -8,7 +8,6 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { adminUpdateUser, adminUsers, type AdminUpdateUserRequest, type AdminUserResponse } from '@leadforge/sdk';
 import { NotifyService } from '../../core/notify.service';
-import { describeError } from '../../core/problem';
 import { SessionService } from '../../core/session.service';
 import { confirmAction, type ConfirmOptions } from '../../shared/components/confirm-dialog';
 import { EmptyState } from '../../shared/components/empty-state';
@@ -32,8 +31,8 @@ import { formatDateTime, labelOf } from '../../shared/format';
       <button mat-flat-button type="submit">Search</button>
     </form>
     @if (list.loading()) { <mat-progress-bar mode="indeterminate" aria-label="Loading users" /> }
-    @if (errorText()) {
-      <p class="lf-error-text" role="alert">{{ errorText() }}</p>
+    @if (list.errorText()) {
+      <p class="lf-error-text" role="alert">{{ list.errorText() }}</p>
       <button mat-stroked-button (click)="search()">Try again</button>
     } @else if (!list.loading() && list.items().length === 0) {
       <lf-empty-state icon="leads" title="No users" [message]="list.query() ? 'Nobody matches “' + list.query() + '”.' : 'No user has signed up yet.'" />
@@ -92,7 +91,6 @@ export class AdminUsers implements OnInit {
   protected readonly q = new FormControl('', { nonNullable: true, validators: [Validators.maxLength(100)] });
   protected readonly searchForm = new FormGroup({ q: this.q });
   protected readonly list = new CursorList<AdminUserResponse>(async (q, cursor) => (await adminUsers({ query: { limit: 50, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) }, throwOnError: true })).data);
-  protected readonly errorText = computed(() => (this.list.error() ? describeError(this.list.error()) : null));
   protected readonly columns = ['name', 'email', 'orgs', 'createdAt', 'actions'];
   protected readonly myId = computed(() => this.session.me()?.id ?? null);
   protected readonly busyId = signal<string | null>(null);

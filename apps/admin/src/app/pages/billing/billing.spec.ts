@@ -77,4 +77,25 @@ describe('Billing page', () => {
     expect(balances(page)).toEqual([]);
     expect(loadMore(page)).toBeUndefined();
   });
+
+  it('offers "Try again" after a failed first load, and shows the page once a retry works', async () => {
+    let fail = true;
+    answerCredits = () => json({ balance: 480, items: [entry('l1', -20, 480)], nextCursor: null });
+    answerStatus = () => (fail ? json({ status: 403, title: 'Forbidden', code: 'forbidden', detail: 'Only owners see billing.', requestId: 'req-9' }, 403) : json(status));
+    const fixture = TestBed.createComponent(Billing);
+    await settle(fixture);
+    const page = fixture.nativeElement as HTMLElement;
+    const tryAgain = () => Array.from(page.querySelectorAll('button')).find((button) => button.textContent?.includes('Try again'));
+    expect(page.querySelector('[role="alert"]')!.textContent).toContain('Only owners see billing. — request req-9');
+    expect(page.querySelector('[data-testid="billing-balance"]')).toBeNull();
+
+    fail = false;
+    tryAgain()!.click();
+    await settle(fixture);
+    expect(page.querySelector('[role="alert"]')).toBeNull();
+    expect(tryAgain()).toBeUndefined();
+    expect(page.querySelector('[data-testid="billing-balance"]')!.textContent?.trim()).toBe('480');
+    expect(page.textContent).toContain('Free');
+    expect(balances(page)).toEqual(['480']);
+  });
 });

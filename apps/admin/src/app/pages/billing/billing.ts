@@ -18,7 +18,10 @@ import { formatCount, formatDateTime, labelOf } from '../../shared/format';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <lf-page-header title="Billing" subtitle="Your plan, credits and every credit movement." />
-    @if (error()) { <p class="lf-error-text" role="alert">{{ error() }}</p> }
+    @if (error()) {
+      <p class="lf-error-text" role="alert">{{ error() }}</p>
+      <button mat-stroked-button (click)="load()">Try again</button>
+    }
     @if (status(); as s) {
       @if (!s.billingConfigured) { <div class="note" role="status">Payments are not configured on this server: plans cannot be bought here yet. Credits and the ledger still work.</div> }
       @if (s.paymentPastDue) { <div class="note danger" role="alert">A payment is overdue. New scrapes are refused until it is paid — open the customer portal to fix it.</div> }
@@ -58,7 +61,7 @@ import { formatCount, formatDateTime, labelOf } from '../../shared/format';
         }
       </div>
     } @else if (!error()) {
-      <mat-progress-bar mode="indeterminate" />
+      <mat-progress-bar mode="indeterminate" aria-label="Loading billing" />
     }
     <h2 class="section">Ledger</h2>
     <div class="lf-table-wrap">
@@ -107,7 +110,13 @@ export class Billing implements OnInit {
   protected readonly formatDateTime = formatDateTime;
   protected readonly labelOf = labelOf;
 
-  async ngOnInit(): Promise<void> {
+  ngOnInit(): void {
+    void this.load();
+  }
+
+  /** The plan, the plans and the first ledger page together; "Try again" after a failure loads them all again. */
+  async load(): Promise<void> {
+    this.error.set(null);
     try {
       const [status, plans, credits] = await Promise.all([
         paymentsSubscriptionStatus({ throwOnError: true }),

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -8,7 +8,6 @@ import { MatTableModule } from '@angular/material/table';
 import { ActivatedRoute, Router } from '@angular/router';
 import { recordsAuditLog, type AuditLogItem } from '@leadforge/sdk';
 import { NotifyService } from '../../core/notify.service';
-import { describeError } from '../../core/problem';
 import { EmptyState } from '../../shared/components/empty-state';
 import { CursorList } from '../../shared/cursor-list';
 import { formatDateTime } from '../../shared/format';
@@ -47,8 +46,8 @@ const PAGE_SIZE = 50;
     </form>
     @if (formError()) { <p class="lf-error-text" role="alert">{{ formError() }}</p> }
     @if (list.loading()) { <mat-progress-bar mode="indeterminate" aria-label="Loading the audit log" /> }
-    @if (errorText()) {
-      <p class="lf-error-text" role="alert">{{ errorText() }}</p>
+    @if (list.errorText()) {
+      <p class="lf-error-text" role="alert">{{ list.errorText() }}</p>
       <button mat-stroked-button (click)="list.reload()">Try again</button>
     } @else if (!list.loading() && list.items().length === 0) {
       <lf-empty-state icon="shield" title="No events" message="Nothing in the audit log matches these filters." />
@@ -92,7 +91,6 @@ export class AuditLog {
     async (_q, cursor) => (await recordsAuditLog({ query: auditApiQuery(this.filters, PAGE_SIZE, cursor), throwOnError: true })).data,
     { onMoreError: (error) => this.notify.error(error) },
   );
-  protected readonly errorText = computed(() => (this.list.error() ? describeError(this.list.error()) : null));
   protected readonly formError = signal<string | null>(null);
   protected readonly columns = ['createdAt', 'action', 'actor', 'target', 'ip', 'metadata'];
   protected readonly formatDateTime = formatDateTime;

@@ -6,7 +6,6 @@ import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import { optOutList, type SuppressionItem, type SuppressionListResponse } from '@leadforge/sdk';
 import { NotifyService } from '../../core/notify.service';
-import { describeError } from '../../core/problem';
 import { SessionService } from '../../core/session.service';
 import { CursorList } from '../../shared/cursor-list';
 import { formatCount, formatDateTime, labelOf } from '../../shared/format';
@@ -21,8 +20,8 @@ type Kind = 'email' | 'profile_url' | 'domain';
   template: `
     <p class="lf-muted">People who asked not to be collected. Only keyed hashes are stored; matching leads are deleted in every organization and skipped by later scrapes.
       The public form is at <a routerLink="/opt-out">/opt-out</a>.</p>
-    @if (errorText()) {
-      <p class="lf-error-text" role="alert">{{ errorText() }}</p>
+    @if (list.errorText()) {
+      <p class="lf-error-text" role="alert">{{ list.errorText() }}</p>
       <button mat-stroked-button (click)="list.reload()">Try again</button>
     } @else if (list.lastPage(); as page) {
       <div class="counts" data-testid="suppression-counts">
@@ -84,7 +83,6 @@ export class Suppressions implements OnInit {
     },
     { onMoreError: (error) => this.notify.error(error) },
   );
-  protected readonly errorText = computed(() => (this.list.error() ? describeError(this.list.error()) : null));
   protected readonly columns = ['createdAt', 'kind', 'hash'];
   protected readonly formatCount = formatCount;
   protected readonly formatDateTime = formatDateTime;

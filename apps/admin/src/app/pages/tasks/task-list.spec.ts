@@ -16,16 +16,23 @@ describe('Task list page', () => {
   const realFetch = globalThis.fetch;
   let cursors: Array<string | null>;
   let answer: (cursor: string | null) => Response;
+  let stopped: unknown[];
   let tasksChanged: () => void;
 
   beforeEach(() => {
     cursors = [];
+    stopped = [];
     globalThis.fetch = vi.fn(async (input: RequestInfo | URL) => {
       const request = input as Request;
       const url = new URL(request.url, 'http://localhost');
       if (url.pathname === '/api/v1/tasks' && request.method === 'GET') {
         cursors.push(url.searchParams.get('cursor'));
         return answer(url.searchParams.get('cursor'));
+      }
+      if (url.pathname === '/api/v1/tasks/bulk/stop' && request.method === 'POST') {
+        const body = (await request.json()) as { taskIds: string[] };
+        stopped.push(body);
+        return json({ stopped: body.taskIds, notStopped: [] });
       }
       return json({ status: 404, title: 'Not Found', code: 'not_found', detail: 'No route', requestId: 'req-1' }, 404);
     }) as typeof fetch;
@@ -46,6 +53,56 @@ describe('Task list page', () => {
 
   const names = (page: HTMLElement) => Array.from(page.querySelectorAll('table[aria-label="Tasks"] td a')).map((link) => link.textContent?.trim());
   const loadMore = loadMoreButton;
+  const buttonNamed = (page: HTMLElement, text: string) => Array.from(page.querySelectorAll('button')).find((button) => button.textContent?.includes(text));
+  const checkboxOf = (page: HTMLElement, name: string) =>
+    Array.from(page.querySelectorAll('table[aria-label="Tasks"] tr')).find((row) => row.querySelector('td a')?.textContent?.trim() === name)!.querySelector<HTMLInputElement>('input[type="checkbox"]')!;
+
+  it('shows only the error with "Try again" when the first load fails, and the empty state only once a load answered no tasks', async () => {
+    let fail = true;
+    answer = () => (fail ? json({ status: 403, title: 'Forbidden', code: 'forbidden', detail: 'Your organization is suspended.', requestId: 'req-3' }, 403) : json({ items: [], nextCursor: null }));
+    const fixture = TestBed.createComponent(TaskList);
+    await settle(fixture);
+    const page = fixture.nativeElement as HTMLElement;
+    expect(page.querySelector('[role="alert"]')!.textContent).toContain('Your organization is suspended. — request req-3');
+    expect(page.textContent).not.toContain('No scrapes yet');
+    expect(page.querySelector('mat-progress-bar')).toBeNull();
+
+    fail = false;
+    buttonNamed(page, 'Try again')!.click();
+    await settle(fixture);
+    expect(cursors).toEqual([null, null]);
+    expect(page.querySelector('[role="alert"]')).toBeNull();
+    expect(buttonNamed(page, 'Try again')).toBeUndefined();
+    expect(page.textContent).toContain('No scrapes yet');
+  });
+
+  it('drops from the selection the tasks a refresh no longer lists as running, so "Stop selected" only stops tasks on screen', async () => {
+    let round = 0;
+    answer = () =>
+      round === 0
+        ? json({ items: [task('t1', 'Alpha', 'running'), task('t2', 'Beta', 'running'), task('t3', 'Gamma', 'queued')], nextCursor: null })
+        : json({ items: [task('t4', 'Delta', 'running'), task('t2', 'Beta', 'running'), task('t3', 'Gamma', 'completed')], nextCursor: null });
+    const fixture = TestBed.createComponent(TaskList);
+    await settle(fixture);
+    const page = fixture.nativeElement as HTMLElement;
+    for (const name of ['Alpha', 'Beta', 'Gamma']) checkboxOf(page, name).click();
+    await settle(fixture);
+    expect(buttonNamed(page, 'selected')!.textContent).toContain('Stop 3 selected');
+
+    round = 1;
+    tasksChanged();
+    await settle(fixture);
+    expect(names(page)).toEqual(['Delta', 'Beta', 'Gamma']);
+    expect(buttonNamed(page, 'selected')!.textContent).toContain('Stop 1 selected');
+    expect(checkboxOf(page, 'Beta').checked).toBe(true);
+    expect(checkboxOf(page, 'Gamma').checked).toBe(false);
+    expect(checkboxOf(page, 'Delta').checked).toBe(false);
+
+    buttonNamed(page, 'selected')!.click();
+    await settle(fixture);
+    expect(stopped).toEqual([{ taskIds: ['t2'] }]);
+    expect(buttonNamed(page, 'selected')).toBeUndefined();
+  });
 
   it('appends the next page, shows a failed "Load more" above the list it keeps, and clears it once a retry works', async () => {
     let failMore = false;

@@ -7,7 +7,6 @@ import { Router, RouterLink } from '@angular/router';
 import { tasksBulkStop, tasksList, type TaskResponse } from '@leadforge/sdk';
 import { EventsSocketService } from '../../core/events-socket.service';
 import { NotifyService } from '../../core/notify.service';
-import { describeError } from '../../core/problem';
 import { EmptyState } from '../../shared/components/empty-state';
 import { Icon } from '../../shared/components/icon';
 import { PageHeader } from '../../shared/components/page-header';
@@ -28,11 +27,16 @@ const STOPPABLE = new Set(['queued', 'running', 'paused']);
       }
       <a mat-flat-button routerLink="/scrape"><lf-icon name="add" [size]="18" /> New scrape</a>
     </lf-page-header>
-    @if (errorText()) { <p class="lf-error-text" role="alert">{{ errorText() }}</p> }
+    @if (list.errorText(); as errorText) {
+      <p class="lf-error-text" role="alert">{{ errorText }}</p>
+      @if (list.items().length === 0) { <button mat-stroked-button (click)="reload()">Try again</button> }
+    }
     @if (list.loading() && list.items().length === 0) {
-      <mat-progress-bar mode="indeterminate" />
+      <mat-progress-bar mode="indeterminate" aria-label="Loading tasks" />
     } @else if (list.items().length === 0) {
-      <div class="lf-card"><lf-empty-state icon="tasks" title="No scrapes yet" message="Start one and follow its progress live."><a mat-flat-button routerLink="/scrape">New scrape</a></lf-empty-state></div>
+      @if (!list.error()) {
+        <div class="lf-card"><lf-empty-state icon="tasks" title="No scrapes yet" message="Start one and follow its progress live."><a mat-flat-button routerLink="/scrape">New scrape</a></lf-empty-state></div>
+      }
     } @else {
       <div class="lf-table-wrap">
         <table mat-table [dataSource]="list.items()" aria-label="Tasks">
@@ -65,9 +69,11 @@ const STOPPABLE = new Set(['queued', 'running', 'paused']);
 export class TaskList implements OnInit {
   private readonly notify = inject(NotifyService);
   private readonly router = inject(Router);
-  /** A failed refresh or "Load more" shows above the list, which stays on screen. */
+  /**
+   * A failed refresh or "Load more" shows above the list, which stays on screen; when there is no list to keep
+   * (the first load failed), the error comes alone with a "Try again", never with the "No scrapes yet" state.
+   */
   protected readonly list = new CursorList<TaskResponse>(async (_q, cursor) => (await tasksList({ query: { limit: 50, ...(cursor ? { cursor } : {}) }, throwOnError: true })).data);
-  protected readonly errorText = computed(() => (this.list.error() ? describeError(this.list.error()) : null));
   protected readonly busy = signal(false);
   protected readonly selected = signal<ReadonlySet<string>>(new Set());
   protected readonly stoppable = computed(() => this.list.items().filter((task) => this.isStoppable(task)));
@@ -77,12 +83,24 @@ export class TaskList implements OnInit {
   protected readonly formatDateTime = formatDateTime;
 
   constructor() {
-    const stop = inject(EventsSocketService).onTasksChanged(() => void this.list.reload());
+    const stop = inject(EventsSocketService).onTasksChanged(() => void this.reload());
     inject(DestroyRef).onDestroy(stop);
   }
 
   ngOnInit(): void {
-    void this.list.reload();
+    void this.reload();
+  }
+
+  /**
+   * The first page again. Once it is shown, the selection keeps only the tasks it still lists as stoppable,
+   * so "Stop selected" never acts on a task the page no longer shows.
+   */
+  async reload(): Promise<void> {
+    if (!(await this.list.reload())) return;
+    const stoppable = new Set(this.stoppable().map((task) => task.id));
+    const selected = this.selected();
+    if ([...selected].every((id) => stoppable.has(id))) return;
+    this.selected.set(new Set([...selected].filter((id) => stoppable.has(id))));
   }
 
   protected isStoppable(task: TaskResponse): boolean {
@@ -110,7 +128,7 @@ export class TaskList implements OnInit {
       await tasksBulkStop({ body: { taskIds: [...this.selected()] }, throwOnError: true });
       this.notify.success(`Stopping ${this.selected().size} task(s)`);
       this.selected.set(new Set());
-      await this.list.reload();
+      await this.reload();
     } catch (error) {
       this.notify.error(error);
     } finally {

@@ -5,7 +5,6 @@ import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import { webhooksDeliveries, webhooksGet, webhooksPing, webhooksRedeliver, type WebhookDeliveryResponse, type WebhookResponse } from '@leadforge/sdk';
 import { NotifyService } from '../../core/notify.service';
-import { describeError } from '../../core/problem';
 import { EmptyState } from '../../shared/components/empty-state';
 import { PageHeader } from '../../shared/components/page-header';
 import { StatusChip } from '../../shared/components/status-chip';
@@ -27,8 +26,8 @@ const POLL_MS = 1_500;
       <button mat-stroked-button (click)="load()" [disabled]="list.loadingFirstPage()">Refresh</button>
     </lf-page-header>
     @if (list.loadingFirstPage() && list.items().length === 0) { <mat-progress-bar mode="indeterminate" aria-label="Loading deliveries" /> }
-    @if (errorText()) {
-      <p class="lf-error-text" role="alert">{{ errorText() }}</p>
+    @if (list.errorText()) {
+      <p class="lf-error-text" role="alert">{{ list.errorText() }}</p>
       <button mat-stroked-button (click)="load()">Try again</button>
     } @else if (!list.loadingFirstPage() && list.items().length === 0) {
       <lf-empty-state icon="bolt" title="No deliveries yet" message="Send a ping, or wait for a task to finish." />
@@ -72,7 +71,6 @@ export class WebhookDeliveries implements OnInit {
     async (_q, cursor) => (await webhooksDeliveries({ path: { id: this.id() }, query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }, throwOnError: true })).data,
     { onMoreError: (error) => this.notify.error(error) },
   );
-  protected readonly errorText = computed(() => (this.list.error() ? describeError(this.list.error()) : null));
   protected readonly busy = signal(false);
   protected readonly columns = ['createdAt', 'eventType', 'status', 'attempts', 'response', 'next', 'actions'];
   protected readonly formatDateTime = formatDateTime;

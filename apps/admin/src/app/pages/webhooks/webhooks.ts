@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, OnInit, computed, inject, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, OnInit, inject, signal, viewChild } from '@angular/core';
 import { FormBuilder, FormGroupDirective, ReactiveFormsModule, Validators, type AbstractControl, type ValidationErrors } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
@@ -9,7 +9,6 @@ import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { Router, RouterLink } from '@angular/router';
 import { webhooksCreate, webhooksList, webhooksPing, webhooksRemove, webhooksRotateSecret, webhooksUpdate, type WebhookResponse } from '@leadforge/sdk';
 import { NotifyService } from '../../core/notify.service';
-import { describeError } from '../../core/problem';
 import { EmptyState } from '../../shared/components/empty-state';
 import { PageHeader } from '../../shared/components/page-header';
 import { SecretReveal } from '../../shared/components/secret-reveal';
@@ -68,8 +67,8 @@ const someEvent = (control: AbstractControl): ValidationErrors | null =>
     </section>
 
     <h2 class="section">Endpoints</h2>
-    @if (errorText()) {
-      <p class="lf-error-text" role="alert">{{ errorText() }}</p>
+    @if (list.errorText()) {
+      <p class="lf-error-text" role="alert">{{ list.errorText() }}</p>
       <button mat-stroked-button (click)="load()">Try again</button>
     } @else if (list.loadingFirstPage()) {
       <mat-progress-bar mode="indeterminate" aria-label="Loading webhooks" />
@@ -132,7 +131,6 @@ export class Webhooks implements OnInit {
     async (_q, cursor) => (await webhooksList({ query: { limit: 50, ...(cursor ? { cursor } : {}) }, throwOnError: true })).data,
     { onMoreError: (error) => this.notify.error(error) },
   );
-  protected readonly errorText = computed(() => (this.list.error() ? describeError(this.list.error()) : null));
   protected readonly secret = signal<{ url: string; secret: string } | null>(null);
   protected readonly busy = signal(false);
   protected readonly formatDateTime = formatDateTime;
