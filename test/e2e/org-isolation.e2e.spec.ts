@@ -149,6 +149,11 @@ describe('org isolation', () => {
     expect(webhooks.items).toEqual([expect.objectContaining({ id: orgB.webhookId, enabled: true })]);
     const deliveries = await api.json<{ items: Array<{ id: string }> }>('GET', `webhooks/${orgB.webhookId}/deliveries`, 200, { token: ownerB.accessToken });
     expect(deliveries.items.map((delivery) => delivery.id)).toEqual([orgB.webhookDeliveryId]);
+    const tasks = await api.json<{ items: Array<{ id: string }> }>('GET', 'tasks', 200, { token: ownerB.accessToken });
+    expect(tasks.items.map((task) => task.id)).toEqual([orgB.taskId]);
+    await api.json('GET', `tasks/${orgB.taskId}`, 200, { token: ownerB.accessToken });
+    const events = await api.json<{ items: Array<{ taskId: string; seq: number }> }>('GET', `tasks/${orgB.taskId}/events`, 200, { token: ownerB.accessToken });
+    expect(events.items[0]).toMatchObject({ taskId: orgB.taskId, seq: 1 });
   });
 
   it('lists only the caller’s own org everywhere', async () => {
@@ -157,6 +162,8 @@ describe('org isolation', () => {
     expect((await api.json<{ items: unknown[] }>('GET', 'orgs/current/invitations', 200, { token: ownerA.accessToken })).items).toEqual([]);
     expect((await api.json<{ items: unknown[] }>('GET', 'api-keys', 200, { token: ownerA.accessToken })).items).toEqual([]);
     expect((await api.json<{ items: unknown[] }>('GET', 'webhooks', 200, { token: ownerA.accessToken })).items).toEqual([]);
+    expect((await api.json<{ items: unknown[] }>('GET', 'tasks', 200, { token: ownerA.accessToken })).items).toEqual([]);
+    expect((await api.json<{ items: unknown[] }>('GET', 'scraper/tasks', 200, { token: ownerA.accessToken })).items).toEqual([]);
     const sessions = await api.json<{ items: Array<{ id: string }> }>('GET', 'auth/sessions', 200, { token: ownerA.accessToken });
     expect(sessions.items.map((session) => session.id)).not.toContain(orgB.sessionId);
   });

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { sha256 } from '../common/crypto/tokens';
-import { TenantDatabase } from '../database/tenant-database';
+import { type SqlReader, TenantDatabase } from '../database/tenant-database';
 import { AuditLog } from '../audit/audit-log.entity';
 import { newId } from '../common/ids';
 import { ApiKey } from './api-key.entity';
+
+/** What a list shows of a key. */
+export type ApiKeyListing = Pick<ApiKey, 'id' | 'name' | 'prefix' | 'createdByUserId' | 'lastUsedAt' | 'createdAt'>;
 
 /** API keys of an org; lookups by secret use the api_key_secret_read policy. */
 @Injectable()
@@ -16,10 +19,16 @@ export class ApiKeysRepository {
     return (await db.findOneBy(ApiKey, { id: key.id, orgId: key.orgId }))!;
   }
 
-  async list(db: EntityManager, orgId: string, limit: number, cursor?: string): Promise<ApiKey[]> {
-    const query = db.createQueryBuilder(ApiKey, 'key').where('key.orgId = :orgId', { orgId }).orderBy('key.id', 'DESC').take(limit + 1);
-    if (cursor) query.andWhere('key.id < :cursor', { cursor });
-    return query.getMany();
+  /** Newest first (UUIDv7 ids), `limit + 1` keys; never the key hash. */
+  async list(db: SqlReader, orgId: string, limit: number, cursor?: string): Promise<ApiKeyListing[]> {
+    return db.query<ApiKeyListing[]>(
+      `SELECT k.id, k.name, k.prefix, k.created_by_user_id AS "createdByUserId", k.last_used_at AS "lastUsedAt", k.created_at AS "createdAt"
+         FROM api_key k
+        WHERE k.org_id = $1 AND ($2::uuid IS NULL OR k.id < $2::uuid)
+        ORDER BY k.id DESC
+        LIMIT $3`,
+      [orgId, cursor ?? null, limit + 1],
+    );
   }
 
   async delete(db: EntityManager, orgId: string, id: string): Promise<boolean> {

@@ -6,8 +6,7 @@ import { AppError } from '../common/errors/app-error';
 import { newId } from '../common/ids';
 import { type Page, toPage } from '../common/pagination/page';
 import { TenantDatabase } from '../database/tenant-database';
-import type { ApiKey } from './api-key.entity';
-import { ApiKeysRepository } from './api-keys.repository';
+import { type ApiKeyListing, ApiKeysRepository } from './api-keys.repository';
 
 export const API_KEY_PREFIX = 'lf_';
 /** `lf_` and the first 8 characters of the secret: enough to recognise a key, useless to guess it. */
@@ -22,7 +21,7 @@ export interface ApiKeyView {
   createdByUserId: string | null;
 }
 
-const view = (key: ApiKey): ApiKeyView => ({
+const view = (key: ApiKeyListing): ApiKeyView => ({
   id: key.id,
   name: key.name,
   prefix: key.prefix,
@@ -52,7 +51,8 @@ export class ApiKeysService {
   }
 
   async list(auth: AuthContext, limit: number, cursor?: string): Promise<Page<ApiKeyView>> {
-    const rows = await this.tenant.inOrg(auth.orgId, (db) => this.keys.list(db, auth.orgId, limit, cursor));
+    // One statement: one round trip with its scope (TenantDatabase.reader).
+    const rows = await this.keys.list(this.tenant.reader({ orgId: auth.orgId }), auth.orgId, limit, cursor);
     return toPage(rows, limit, (row) => row.id, view);
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type EntityManager, IsNull } from 'typeorm';
 import type { PlanId } from '../billing/plans';
 import { sha256 } from '../common/crypto/tokens';
+import type { SqlReader } from '../database/tenant-database';
 import { Invitation, type InvitableRole } from './invitation.entity';
 import { Membership, type OrgRole } from './membership.entity';
 import { Organization } from './organization.entity';
@@ -83,15 +84,15 @@ export class OrgsRepository {
     return rows[0]!;
   }
 
-  async listMembers(db: EntityManager, orgId: string, limit: number, cursor?: string): Promise<MemberRow[]> {
-    const rows = (await db.query(
+  async listMembers(db: SqlReader, orgId: string, limit: number, cursor?: string): Promise<MemberRow[]> {
+    const rows = await db.query<Array<{ user_id: string; email: string; name: string; role: OrgRole; created_at: Date }>>(
       `SELECT m.user_id, u.email, u.name, m.role, m.created_at
          FROM membership m JOIN user_account u ON u.id = m.user_id
         WHERE m.org_id = $1 AND ($2::uuid IS NULL OR m.user_id > $2::uuid)
         ORDER BY m.user_id
         LIMIT $3`,
       [orgId, cursor ?? null, limit + 1],
-    )) as Array<{ user_id: string; email: string; name: string; role: OrgRole; created_at: Date }>;
+    );
     return rows.map((row) => ({ userId: row.user_id, email: row.email, name: row.name, role: row.role, joinedAt: row.created_at }));
   }
 

@@ -73,7 +73,8 @@ export class OrgsService {
   }
 
   async members(auth: AuthContext, limit: number, cursor?: string): Promise<Page<MemberRow>> {
-    const rows = await this.tenant.inOrg(auth.orgId, (db) => this.orgs.listMembers(db, auth.orgId, limit, cursor));
+    // One statement: one round trip with its scope (TenantDatabase.reader).
+    const rows = await this.orgs.listMembers(this.tenant.reader({ orgId: auth.orgId }), auth.orgId, limit, cursor);
     return toPage(rows, limit, (row) => row.userId, (row) => row);
   }
 

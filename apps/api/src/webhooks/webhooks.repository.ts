@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, In } from 'typeorm';
+import type { SqlReader } from '../database/tenant-database';
 import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEndpoint, type WebhookEventType } from './webhook-endpoint.entity';
@@ -16,6 +17,32 @@ export interface MissedTaskEvent {
   orgId: string;
 }
 
+/** What responses show of an endpoint: never its secrets. */
+export type WebhookEndpointView = Pick<
+  WebhookEndpoint,
+  'id' | 'url' | 'description' | 'events' | 'enabled' | 'disabledAt' | 'disabledReason' | 'previousSecretExpiresAt' | 'failingSince' | 'createdAt' | 'updatedAt'
+>;
+
+const ENDPOINT_VIEW_COLUMNS = `e.id, e.url, e.description, e.events, e.enabled, e.disabled_at AS "disabledAt", e.disabled_reason AS "disabledReason",
+  e.previous_secret_expires_at AS "previousSecretExpiresAt", e.failing_since AS "failingSince", e.created_at AS "createdAt", e.updated_at AS "updatedAt"`;
+
+export type WebhookDeliveryView = Pick<
+  WebhookDelivery,
+  'id' | 'endpointId' | 'eventType' | 'status' | 'attempts' | 'responseStatus' | 'durationMs' | 'lastError' | 'nextAttemptAt' | 'deliveredAt' | 'createdAt' | 'payload'
+>;
+
+export type WebhookAttemptView = Pick<WebhookDeliveryAttempt, 'attempt' | 'responseStatus' | 'durationMs' | 'error' | 'createdAt'>;
+
+export type DeliveryWithAttempts = WebhookDeliveryView & { attemptLog: WebhookAttemptView[] };
+
+type StoredAttempt = Omit<WebhookAttemptView, 'createdAt'> & { createdAtMs: number };
+type DeliveryRow = WebhookDeliveryView & { attemptLog: StoredAttempt[] | null };
+
+const toDeliveryWithAttempts = ({ attemptLog, ...delivery }: DeliveryRow): DeliveryWithAttempts => ({
+  ...delivery,
+  attemptLog: (attemptLog ?? []).map(({ createdAtMs, ...attempt }) => ({ ...attempt, createdAt: new Date(createdAtMs) })),
+});
+
 /** Webhook endpoints, deliveries and attempts; every query names the org. */
 @Injectable()
 export class WebhooksRepository {
@@ -28,10 +55,22 @@ export class WebhooksRepository {
     return db.findOne(WebhookEndpoint, { where: { id, orgId }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
   }
 
-  listEndpoints(db: EntityManager, orgId: string, limit: number, cursor?: string): Promise<WebhookEndpoint[]> {
-    const query = db.createQueryBuilder(WebhookEndpoint, 'endpoint').where('endpoint.orgId = :orgId', { orgId }).orderBy('endpoint.id', 'DESC').take(limit + 1);
-    if (cursor) query.andWhere('endpoint.id < :cursor', { cursor });
-    return query.getMany();
+  /** An endpoint of the org as responses show it, for read-only requests: one statement, so one round trip through `TenantDatabase.reader`. */
+  async findEndpointView(db: SqlReader, orgId: string, id: string): Promise<WebhookEndpointView | null> {
+    const [endpoint] = await db.query<WebhookEndpointView[]>(`SELECT ${ENDPOINT_VIEW_COLUMNS} FROM webhook_endpoint e WHERE e.org_id = $1 AND e.id = $2`, [orgId, id]);
+    return endpoint ?? null;
+  }
+
+  /** Newest first (UUIDv7 ids), `limit + 1` endpoints. */
+  listEndpoints(db: SqlReader, orgId: string, limit: number, cursor?: string): Promise<WebhookEndpointView[]> {
+    return db.query<WebhookEndpointView[]>(
+      `SELECT ${ENDPOINT_VIEW_COLUMNS}
+         FROM webhook_endpoint e
+        WHERE e.org_id = $1 AND ($2::uuid IS NULL OR e.id < $2::uuid)
+        ORDER BY e.id DESC
+        LIMIT $3`,
+      [orgId, cursor ?? null, limit + 1],
+    );
   }
 
   countEndpoints(db: EntityManager, orgId: string): Promise<number> {
@@ -73,14 +112,33 @@ export class WebhooksRepository {
     return db.findOne(WebhookDelivery, { where: { id, orgId }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
   }
 
-  listDeliveries(db: EntityManager, orgId: string, endpointId: string, limit: number, cursor?: string): Promise<WebhookDelivery[]> {
-    const query = db
-      .createQueryBuilder(WebhookDelivery, 'delivery')
-      .where('delivery.orgId = :orgId AND delivery.endpointId = :endpointId', { orgId, endpointId })
-      .orderBy('delivery.id', 'DESC')
-      .take(limit + 1);
-    if (cursor) query.andWhere('delivery.id < :cursor', { cursor });
-    return query.getMany();
+  /**
+   * `limit + 1` deliveries of the org's endpoint, newest first, each with its attempts; null when
+   * the org has no such endpoint. One statement: the endpoint without deliveries yields one row of nulls.
+   */
+  async listDeliveriesOfEndpoint(db: SqlReader, orgId: string, endpointId: string, limit: number, cursor?: string): Promise<DeliveryWithAttempts[] | null> {
+    // Attempt times travel as epoch milliseconds: JSON would render them in the session's time zone
+    // with microseconds, while floor(epoch ms) is exactly the Date pg parses from a timestamptz.
+    const rows = await db.query<Array<DeliveryRow | { id: null }>>(
+      `SELECT d.id, d.endpoint_id AS "endpointId", d.event_type AS "eventType", d.status, d.attempts, d.response_status AS "responseStatus",
+              d.duration_ms AS "durationMs", d.last_error AS "lastError", d.next_attempt_at AS "nextAttemptAt", d.delivered_at AS "deliveredAt",
+              d.created_at AS "createdAt", d.payload,
+              (SELECT json_agg(json_build_object('attempt', a.attempt, 'responseStatus', a.response_status, 'durationMs', a.duration_ms, 'error', a.error,
+                                                 'createdAtMs', floor(extract(epoch FROM a.created_at) * 1000)) ORDER BY a.attempt, a.id)
+                 FROM webhook_delivery_attempt a
+                WHERE a.org_id = $1 AND a.delivery_id = d.id) AS "attemptLog"
+         FROM webhook_endpoint e
+         LEFT JOIN LATERAL (SELECT d.*
+                              FROM webhook_delivery d
+                             WHERE d.org_id = $1 AND d.endpoint_id = e.id AND ($3::uuid IS NULL OR d.id < $3::uuid)
+                             ORDER BY d.id DESC
+                             LIMIT $4) d ON true
+        WHERE e.org_id = $1 AND e.id = $2
+        ORDER BY d.id DESC`,
+      [orgId, endpointId, cursor ?? null, limit + 1],
+    );
+    if (rows.length === 0) return null;
+    return rows.filter((row): row is DeliveryRow => row.id !== null).map(toDeliveryWithAttempts);
   }
 
   attemptsOf(db: EntityManager, orgId: string, deliveryIds: string[]): Promise<WebhookDeliveryAttempt[]> {

@@ -12,19 +12,17 @@ import { AuditService } from '../audit/audit.service';
 import { TenantDatabase } from '../database/tenant-database';
 import { QueueService } from '../queue/queue.service';
 import type { CreateWebhookRequest, UpdateWebhookRequest, WebhookDeliveryResponse, WebhookResponse, WebhookWithSecretResponse } from './dto/webhooks.dto';
-import type { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity';
-import type { WebhookDelivery } from './webhook-delivery.entity';
 import type { WebhookEndpoint } from './webhook-endpoint.entity';
 import { pingEnvelope } from './webhook-events';
 import { generateWebhookSecret, webhookSecretBox } from './webhook-signing';
 import { DELIVER_QUEUE, type DeliverJob } from './webhook-queues';
-import { WebhooksRepository } from './webhooks.repository';
+import { type WebhookAttemptView, type WebhookDeliveryView, type WebhookEndpointView, WebhooksRepository } from './webhooks.repository';
 
 /** Endpoints per organization. */
 export const MAX_WEBHOOKS_PER_ORG = 20;
 const DEFAULT_OVERLAP_HOURS = 24;
 
-export const toWebhookResponse = (endpoint: WebhookEndpoint): WebhookResponse => ({
+export const toWebhookResponse = (endpoint: WebhookEndpointView): WebhookResponse => ({
   id: endpoint.id,
   url: endpoint.url,
   description: endpoint.description,
@@ -38,7 +36,7 @@ export const toWebhookResponse = (endpoint: WebhookEndpoint): WebhookResponse =>
   updatedAt: endpoint.updatedAt,
 });
 
-const toDeliveryResponse = (delivery: WebhookDelivery, attempts: WebhookDeliveryAttempt[]): WebhookDeliveryResponse => ({
+const toDeliveryResponse = (delivery: WebhookDeliveryView, attempts: WebhookAttemptView[]): WebhookDeliveryResponse => ({
   id: delivery.id,
   endpointId: delivery.endpointId,
   eventType: delivery.eventType,
@@ -103,13 +101,16 @@ export class WebhooksService {
     return { ...toWebhookResponse(endpoint), secret };
   }
 
+  // list, get and deliveries read with one statement each: one round trip with its scope (TenantDatabase.reader).
   async list(auth: AuthContext, limit: number, cursor?: string): Promise<Page<WebhookResponse>> {
-    const rows = await this.tenant.inOrg(auth.orgId, (db) => this.webhooks.listEndpoints(db, auth.orgId, limit, cursor));
+    const rows = await this.webhooks.listEndpoints(this.tenant.reader({ orgId: auth.orgId }), auth.orgId, limit, cursor);
     return toPage(rows, limit, (row) => row.id, toWebhookResponse);
   }
 
   async get(auth: AuthContext, id: string): Promise<WebhookResponse> {
-    return this.tenant.inOrg(auth.orgId, async (db) => toWebhookResponse(await this.endpointOrFail(db, auth.orgId, id)));
+    const endpoint = await this.webhooks.findEndpointView(this.tenant.reader({ orgId: auth.orgId }), auth.orgId, id);
+    if (!endpoint) throw webhookNotFound();
+    return toWebhookResponse(endpoint);
   }
 
   async update(auth: AuthContext, id: string, body: UpdateWebhookRequest): Promise<WebhookResponse> {
@@ -158,13 +159,9 @@ export class WebhooksService {
   }
 
   async deliveries(auth: AuthContext, endpointId: string, limit: number, cursor?: string): Promise<Page<WebhookDeliveryResponse>> {
-    return this.tenant.inOrg(auth.orgId, async (db) => {
-      await this.endpointOrFail(db, auth.orgId, endpointId);
-      const rows = await this.webhooks.listDeliveries(db, auth.orgId, endpointId, limit, cursor);
-      const page = rows.slice(0, limit);
-      const attempts = await this.webhooks.attemptsOf(db, auth.orgId, page.map((row) => row.id));
-      return toPage(rows, limit, (row) => row.id, (row) => toDeliveryResponse(row, attempts.filter((attempt) => attempt.deliveryId === row.id)));
-    });
+    const rows = await this.webhooks.listDeliveriesOfEndpoint(this.tenant.reader({ orgId: auth.orgId }), auth.orgId, endpointId, limit, cursor);
+    if (!rows) throw webhookNotFound();
+    return toPage(rows, limit, (row) => row.id, (row) => toDeliveryResponse(row, row.attemptLog));
   }
 
   /** Sends a finished delivery once more (same webhook-id and body); no automatic retries follow. */

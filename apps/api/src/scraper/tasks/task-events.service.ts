@@ -16,6 +16,15 @@ export interface StoredTaskEvent {
   payload: Record<string, unknown>;
 }
 
+interface EventRow {
+  seq: number;
+  type: TaskEventType;
+  payload: Record<string, unknown>;
+  created_at: Date;
+}
+
+const toStoredEvent = (taskId: string, row: EventRow): StoredTaskEvent => ({ taskId, seq: row.seq, type: row.type, at: row.created_at.toISOString(), payload: row.payload });
+
 /**
  * Appends task events with a gap-free per-task sequence (taken from the task row, so concurrent
  * writers serialize on it) and announces them with NOTIFY, which Postgres delivers on commit only.
@@ -42,10 +51,31 @@ export class TaskEventsService {
   }
 
   async list(db: SqlReader, taskId: string, sinceSeq: number, limit: number): Promise<StoredTaskEvent[]> {
-    const rows = await db.query<Array<{ seq: number; type: TaskEventType; payload: Record<string, unknown>; created_at: Date }>>(
+    const rows = await db.query<EventRow[]>(
       `SELECT seq, type, payload, created_at FROM task_event WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [taskId, sinceSeq, limit],
     );
-    return rows.map((row) => ({ taskId, seq: row.seq, type: row.type, at: row.created_at.toISOString(), payload: row.payload }));
+    return rows.map((row) => toStoredEvent(taskId, row));
+  }
+
+  /**
+   * The events of the org's task after `sinceSeq`, or null when the org has no such task: the
+   * ownership check and the page are one statement (a task without events yields one row of nulls).
+   */
+  async listOfOrgTask(db: SqlReader, orgId: string, taskId: string, sinceSeq: number, limit: number): Promise<StoredTaskEvent[] | null> {
+    const rows = await db.query<Array<EventRow | { seq: null }>>(
+      `SELECT e.seq, e.type, e.payload, e.created_at
+         FROM scrape_task t
+         LEFT JOIN LATERAL (SELECT e.seq, e.type, e.payload, e.created_at
+                              FROM task_event e
+                             WHERE e.org_id = $1 AND e.task_id = t.id AND e.seq > $3
+                             ORDER BY e.seq
+                             LIMIT $4) e ON true
+        WHERE t.org_id = $1 AND t.id = $2
+        ORDER BY e.seq`,
+      [orgId, taskId, sinceSeq, limit],
+    );
+    if (rows.length === 0) return null;
+    return rows.filter((row): row is EventRow => row.seq !== null).map((row) => toStoredEvent(taskId, row));
   }
 }

@@ -145,23 +145,23 @@ export class TasksService {
     return toTaskResponse(task!);
   }
 
+  // The reads below are one statement each: one round trip with their scope (TenantDatabase.reader).
   async get(auth: AuthContext, taskId: string): Promise<TaskResponse> {
-    return this.tenant.inOrg(auth.orgId, async (db) => toTaskResponse(await this.require(db, auth.orgId, taskId)));
+    const task = await this.tasks.read(this.tenant.reader({ orgId: auth.orgId }), auth.orgId, taskId);
+    if (!task) throw new TaskNotFoundError();
+    return toTaskResponse(task);
   }
 
   async list(auth: AuthContext, query: { limit?: number; cursor?: string; status?: TaskStatus[] }): Promise<Page<TaskResponse>> {
     const limit = query.limit ?? 50;
-    return this.tenant.inOrg(auth.orgId, async (db) => {
-      const rows = await this.tasks.list(db, auth.orgId, { limit, cursor: query.cursor, status: query.status });
-      return toPage(rows, limit, (task) => task.id, toTaskResponse);
-    });
+    const rows = await this.tasks.list(this.tenant.reader({ orgId: auth.orgId }), auth.orgId, { limit, cursor: query.cursor, status: query.status });
+    return toPage(rows, limit, (task) => task.id, toTaskResponse);
   }
 
   async events(auth: AuthContext, taskId: string, sinceSeq: number, limit: number): Promise<StoredTaskEvent[]> {
-    return this.tenant.inOrg(auth.orgId, async (db) => {
-      await this.require(db, auth.orgId, taskId);
-      return this.taskEvents.list(db, taskId, sinceSeq, limit);
-    });
+    const events = await this.taskEvents.listOfOrgTask(this.tenant.reader({ orgId: auth.orgId }), auth.orgId, taskId, sinceSeq, limit);
+    if (!events) throw new TaskNotFoundError();
+    return events;
   }
 
   async stop(auth: AuthContext, taskId: string): Promise<TaskResponse> {
