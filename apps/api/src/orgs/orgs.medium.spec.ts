@@ -21,11 +21,34 @@ const membersOfA: string[] = [];
 const ROLES: OrgRole[] = ['owner', 'admin', 'member'];
 let onlyInB: string;
 let inBoth: string;
+const pendingOfA: string[] = [];
+let pendingOfB: string;
 const auth = (orgId: string, userId: string): AuthContext => ({ via: 'jwt', userId, orgId, role: 'member', sessionId: newId(), apiKeyId: null, isPlatformAdmin: false });
 
 async function insertUser(index: number, label: string): Promise<string> {
   const id = newId();
   await owner.query(`INSERT INTO user_account (id, email, name, password_hash) VALUES ($1, $2, $3, 'x')`, [id, `${label}${index}@orgs.test`, `${label} ${index} Ünal`]);
+  return id;
+}
+
+/** An invitation; `state` decides whether the list shows it (only pending ones are listed). */
+async function invite(orgId: string, index: number, state: 'pending' | 'accepted' | 'expired', invitedBy: string | null): Promise<string> {
+  const id = newId();
+  await owner.query(
+    `INSERT INTO invitation (id, org_id, email, role, token_hash, invited_by_user_id, expires_at, accepted_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, now() + $7::interval, $8::timestamptz, $9::timestamptz)`,
+    [
+      id,
+      orgId,
+      `invitee${index}.${state}@orgs.test`,
+      index % 2 === 0 ? 'member' : 'admin',
+      `token-hash-${id}`,
+      invitedBy,
+      state === 'expired' ? '-1 minute' : '7 days',
+      state === 'accepted' ? '2030-02-03 10:00:00+00' : null,
+      `2030-02-0${1 + (index % 9)} 08:00:0${index % 10}.123456+00`,
+    ],
+  );
   return id;
 }
 
@@ -53,6 +76,10 @@ beforeAll(async () => {
   await join(orgB, onlyInB, 'owner', 0);
   inBoth = membersOfA[4]!;
   await join(orgB, inBoth, 'member', 5);
+  for (let index = 0; index < 7; index++) pendingOfA.push(await invite(orgA, index, 'pending', index % 3 === 0 ? null : membersOfA[0]!));
+  await invite(orgA, 7, 'accepted', membersOfA[0]!);
+  await invite(orgA, 8, 'expired', membersOfA[0]!);
+  pendingOfB = await invite(orgB, 0, 'pending', onlyInB);
 });
 
 afterAll(async () => {
@@ -83,5 +110,39 @@ describe('OrgsService.members (GET orgs/current/members)', () => {
     const ofA = await service.members(auth(orgA, inBoth), 200);
     expect(ofA.items.map((member) => member.userId)).not.toContain(onlyInB);
     expect(ofA.items.find((member) => member.userId === inBoth)?.role).toBe('admin');
+  });
+});
+
+describe('OrgsService.current and invitations (GET orgs/current, orgs/current/invitations)', () => {
+  it("reads the caller's org in one round trip, with the caller's role", async () => {
+    const organization = await inOneRoundTrip(tenant, () => service.current({ ...auth(orgA, membersOfA[1]!), role: 'admin' }));
+    expect(organization).toEqual({ id: orgA, name: 'A', role: 'admin', createdAt: expect.any(Date) });
+    expect((await service.current(auth(orgB, onlyInB))).name).toBe('B');
+  });
+
+  it('lists the pending invitations only, newest first, page by page in one round trip each, never the token hash', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await inOneRoundTrip(tenant, () => service.invitations(auth(orgA, membersOfA[0]!), 3, cursor));
+      seen.push(...page.items.map((invitation) => invitation.id));
+      if (!page.nextCursor) break;
+      expect(page.nextCursor).toBe(page.items.at(-1)!.id);
+      cursor = page.nextCursor;
+    }
+    expect(seen).toEqual([...pendingOfA].reverse());
+    const [newest] = (await service.invitations(auth(orgA, membersOfA[0]!), 1)).items;
+    expect(Object.keys(newest!).sort()).toEqual(['createdAt', 'email', 'expiresAt', 'id', 'invitedByUserId', 'role']);
+    expect(JSON.parse(JSON.stringify(newest))).toEqual({
+      id: pendingOfA[6],
+      email: 'invitee6.pending@orgs.test',
+      role: 'member',
+      expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      createdAt: '2030-02-07T08:00:06.123Z',
+      invitedByUserId: null,
+    });
+    const [second] = (await service.invitations(auth(orgA, membersOfA[0]!), 1, newest!.id)).items;
+    expect(second).toMatchObject({ id: pendingOfA[5], email: 'invitee5.pending@orgs.test', role: 'admin', invitedByUserId: membersOfA[0] });
+    expect((await service.invitations(auth(orgB, onlyInB), 50)).items.map((invitation) => invitation.id)).toEqual([pendingOfB]);
   });
 });

@@ -20,14 +20,25 @@ export interface MembershipCounts {
   owners: number;
 }
 
+export type OrganizationProfile = Pick<Organization, 'id' | 'name' | 'createdAt'>;
+
+/** What the invitation list shows of an invitation. */
+export type PendingInvitation = Pick<Invitation, 'id' | 'email' | 'role' | 'expiresAt' | 'createdAt' | 'invitedByUserId'>;
+
 /**
  * Organizations, memberships and invitations. Every method takes the org id and filters by it,
- * and runs on a manager from TenantDatabase whose RLS scope is that org.
+ * and runs on a manager from TenantDatabase whose RLS scope is that org (read-only lists on its reader).
  */
 @Injectable()
 export class OrgsRepository {
   findOrganization(db: EntityManager, orgId: string): Promise<Organization | null> {
     return db.findOneBy(Organization, { id: orgId });
+  }
+
+  /** The org's profile for read-only requests: one statement, so one round trip through `TenantDatabase.reader`. */
+  async readOrganization(db: SqlReader, orgId: string): Promise<OrganizationProfile | null> {
+    const [organization] = await db.query<OrganizationProfile[]>(`SELECT o.id, o.name, o.created_at AS "createdAt" FROM organization o WHERE o.id = $1`, [orgId]);
+    return organization ?? null;
   }
 
   async insertOrganization(db: EntityManager, id: string, name: string): Promise<void> {
@@ -129,16 +140,16 @@ export class OrgsRepository {
     return (await db.findOneBy(Invitation, { id: invitation.id, orgId: invitation.orgId }))!;
   }
 
-  async listPendingInvitations(db: EntityManager, orgId: string, limit: number, cursor?: string): Promise<Invitation[]> {
-    const query = db
-      .createQueryBuilder(Invitation, 'invitation')
-      .where('invitation.orgId = :orgId', { orgId })
-      .andWhere('invitation.acceptedAt IS NULL')
-      .andWhere('invitation.expiresAt > now()')
-      .orderBy('invitation.id', 'DESC')
-      .take(limit + 1);
-    if (cursor) query.andWhere('invitation.id < :cursor', { cursor });
-    return query.getMany();
+  /** Open invitations (not accepted, not expired), newest first (UUIDv7 ids), `limit + 1` rows; never the token hash. */
+  async listPendingInvitations(db: SqlReader, orgId: string, limit: number, cursor?: string): Promise<PendingInvitation[]> {
+    return db.query<PendingInvitation[]>(
+      `SELECT i.id, i.email, i.role, i.expires_at AS "expiresAt", i.created_at AS "createdAt", i.invited_by_user_id AS "invitedByUserId"
+         FROM invitation i
+        WHERE i.org_id = $1 AND i.accepted_at IS NULL AND i.expires_at > now() AND ($2::uuid IS NULL OR i.id < $2::uuid)
+        ORDER BY i.id DESC
+        LIMIT $3`,
+      [orgId, cursor ?? null, limit + 1],
+    );
   }
 
   async deletePendingInvitation(db: EntityManager, orgId: string, invitationId: string): Promise<boolean> {

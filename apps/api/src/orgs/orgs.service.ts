@@ -9,9 +9,9 @@ import { type Page, toPage } from '../common/pagination/page';
 import { TenantDatabase } from '../database/tenant-database';
 import { MailService } from '../mail/mail.service';
 import { normalizeEmail, UsersRepository } from '../users/users.repository';
-import type { Invitation, InvitableRole } from './invitation.entity';
+import type { InvitableRole } from './invitation.entity';
 import type { OrgRole } from './membership.entity';
-import { type MemberRow, OrgsRepository } from './orgs.repository';
+import { type MemberRow, OrgsRepository, type PendingInvitation } from './orgs.repository';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60_000;
 
@@ -38,7 +38,7 @@ const seatLimitReached = (plan: PlanId): AppError =>
 const memberNotFound = (): AppError => new AppError('not_found', HttpStatus.NOT_FOUND, 'Member not found');
 const lastOwner = (): AppError =>
   new AppError('last_owner', HttpStatus.CONFLICT, 'An organization needs at least one owner; make another member an owner first.');
-const invitationView = (invitation: Invitation): InvitationView => ({
+const invitationView = (invitation: PendingInvitation): InvitationView => ({
   id: invitation.id,
   email: invitation.email,
   role: invitation.role,
@@ -59,7 +59,7 @@ export class OrgsService {
   ) {}
 
   async current(auth: AuthContext): Promise<OrganizationView> {
-    const organization = await this.tenant.inOrg(auth.orgId, (db) => this.orgs.findOrganization(db, auth.orgId));
+    const organization = await this.orgs.readOrganization(this.tenant.reader({ orgId: auth.orgId }), auth.orgId);
     if (!organization) throw new AppError('not_found', HttpStatus.NOT_FOUND, 'Organization not found');
     return { id: organization.id, name: organization.name, role: auth.role, createdAt: organization.createdAt };
   }
@@ -108,7 +108,7 @@ export class OrgsService {
   }
 
   async invitations(auth: AuthContext, limit: number, cursor?: string): Promise<Page<InvitationView>> {
-    const rows = await this.tenant.inOrg(auth.orgId, (db) => this.orgs.listPendingInvitations(db, auth.orgId, limit, cursor));
+    const rows = await this.orgs.listPendingInvitations(this.tenant.reader({ orgId: auth.orgId }), auth.orgId, limit, cursor);
     return toPage(rows, limit, (row) => row.id, invitationView);
   }
 

@@ -215,24 +215,19 @@ export class TasksService {
   }
 
   async queueStatus(auth: AuthContext): Promise<{ queued: number; running: number; paused: number; shardsWaiting: number; shardsRunning: number; queueDepth: number }> {
-    const counts = await this.tenant.inOrg(auth.orgId, async (db) => {
-      const rows = (await db.query(
-        `SELECT
-           count(*) FILTER (WHERE t.status = 'queued')::int AS queued,
-           count(*) FILTER (WHERE t.status = 'running')::int AS running,
-           count(*) FILTER (WHERE t.status = 'paused')::int AS paused
-         FROM scrape_task t WHERE t.org_id = $1 AND t.status IN ('queued', 'running', 'paused')`,
-        [auth.orgId],
-      )) as Array<{ queued: number; running: number; paused: number }>;
-      const shards = (await db.query(
-        `SELECT count(*) FILTER (WHERE status = 'queued')::int AS waiting, count(*) FILTER (WHERE status = 'running')::int AS running
-           FROM task_shard WHERE org_id = $1 AND status IN ('queued', 'running')`,
-        [auth.orgId],
-      )) as Array<{ waiting: number; running: number }>;
-      return { ...rows[0]!, shardsWaiting: shards[0]!.waiting, shardsRunning: shards[0]!.running };
-    });
+    // Both counts in one statement: one round trip with its scope (TenantDatabase.readOnce).
+    const [counts] = await this.tenant.readOnce<{ queued: number; running: number; paused: number; shardsWaiting: number; shardsRunning: number }>(
+      { orgId: auth.orgId },
+      `SELECT t.queued, t.running, t.paused, s.waiting AS "shardsWaiting", s.running AS "shardsRunning"
+         FROM (SELECT count(*) FILTER (WHERE status = 'queued')::int AS queued, count(*) FILTER (WHERE status = 'running')::int AS running,
+                      count(*) FILTER (WHERE status = 'paused')::int AS paused
+                 FROM scrape_task WHERE org_id = $1 AND status IN ('queued', 'running', 'paused')) t,
+              (SELECT count(*) FILTER (WHERE status = 'queued')::int AS waiting, count(*) FILTER (WHERE status = 'running')::int AS running
+                 FROM task_shard WHERE org_id = $1 AND status IN ('queued', 'running')) s`,
+      [auth.orgId],
+    );
     const queueDepth = this.queue.isStarted ? ((await this.queue.instance.getQueue(SHARD_QUEUE))?.readyCount ?? 0) : 0;
-    return { ...counts, queueDepth };
+    return { ...counts!, queueDepth };
   }
 
   private async require(db: EntityManager, orgId: string, taskId: string, lock = false): Promise<ScrapeTask> {
