@@ -261,15 +261,20 @@ async function latencies(urls: string[], headers: Record<string, string>): Promi
   return times;
 }
 
-function rssOf(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) * 1024 : 0;
+/** Resident memory of a process, bytes: all of it, and the part backed by files (the node binary and shared libraries, shared with other processes). */
+function memoryOf(pid: number): { rss: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kb('VmRSS'), file: kb('RssFile') };
 }
 
-/** Downloads an export, counting lines; returns rows/s and the API process's peak RSS meanwhile. */
-async function exportRun(url: string, headers: Record<string, string>, pid: number, rows: number): Promise<{ rate: number; peakRss: number; lines: number }> {
-  let peak = rssOf(pid);
-  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 50);
+/** Downloads an export, counting lines; returns rows/s and the API process's peak RSS meanwhile (with its file-backed part at that moment). */
+async function exportRun(url: string, headers: Record<string, string>, pid: number, rows: number): Promise<{ rate: number; peakRss: number; peakFile: number; lines: number }> {
+  let peak = memoryOf(pid);
+  const sampler = setInterval(() => {
+    const now = memoryOf(pid);
+    if (now.rss > peak.rss) peak = now;
+  }, 50);
   const started = performance.now();
   const response = await fetch(url, { headers });
   if (response.status !== 200) throw new Error(`${url}: HTTP ${response.status} ${await response.text()}`);
@@ -282,7 +287,7 @@ async function exportRun(url: string, headers: Record<string, string>, pid: numb
   }
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  return { rate: rows / seconds, peakRss: peak, lines };
+  return { rate: rows / seconds, peakRss: peak.rss, peakFile: peak.file, lines };
 }
 
 async function copyExport(databaseUrl: string, orgId: string, rows: number): Promise<number> {
@@ -414,10 +419,10 @@ async function main(): Promise<void> {
     api = undefined;
 
     // Each export in a fresh API process, so its peak RSS is the export's and not what the load tests left behind.
-    const exportIn = async (tokenOf: string, rows: number): Promise<{ rate: number; peakRss: number; idleRss: number; lines: number }> => {
+    const exportIn = async (tokenOf: string, rows: number): Promise<{ rate: number; peakRss: number; peakFile: number; idleRss: number; lines: number }> => {
       const fresh = await startApi(runtimeDatabaseUrl, database.url);
       try {
-        const idleRss = rssOf(fresh.pid);
+        const idleRss = memoryOf(fresh.pid).rss;
         return { ...(await exportRun(`${fresh.base}/export/csv`, { authorization: `Bearer ${tokenOf}` }, fresh.pid, rows)), idleRss };
       } finally {
         await fresh.stop();
@@ -471,7 +476,7 @@ async function main(): Promise<void> {
       out(`4. CSV export (target ratio >= 0.7; peak RSS flat and < 150 MB), each in a fresh API process (its idle RSS is part of the peak)`);
       const mb = (bytes: number): string => `${fmt(bytes / 2 ** 20)} MB`;
       const exportLine = (label: string, r: typeof exportA): string =>
-        `   ${label.padEnd(34)} ${fmt(r.rate).padStart(8)} rows/s  peak RSS ${mb(r.peakRss)} = idle ${mb(r.idleRss)} + ${mb(r.peakRss - r.idleRss)}  (${fmt(r.lines - 1)} lines)`;
+        `   ${label.padEnd(34)} ${fmt(r.rate).padStart(8)} rows/s  peak RSS ${mb(r.peakRss)} = idle ${mb(r.idleRss)} + ${mb(r.peakRss - r.idleRss)}; private ${mb(r.peakRss - r.peakFile)}, file-backed ${mb(r.peakFile)}  (${fmt(r.lines - 1)} lines)`;
       out(exportLine(`API, org A (${fmt(SIZE)} rows)`, exportA));
       out(exportLine(`API, org B (${fmt(SIZE_B)} rows)`, exportB));
       out(`   COPY (same SELECT) TO STDOUT, org A  ${fmt(copyA).padStart(8)} rows/s`);
