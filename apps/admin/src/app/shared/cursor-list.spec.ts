@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { CursorList, type ListPage } from './cursor-list';
+import { describe, expect, it, vi } from 'vitest';
+import { CursorList, RELOAD_MAX_PAGES, type ListPage } from './cursor-list';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -17,6 +17,35 @@ function controlled() {
     return answer.promise;
   });
   return { list, calls };
+}
+
+/** A controlled list showing two pages, ['a'] then ['b'] ("Load more"), its two requests answered. */
+async function controlledWithTwoPages(): Promise<ReturnType<typeof controlled>> {
+  const controlledList = controlled();
+  const { list, calls } = controlledList;
+  const first = list.reload();
+  calls[0]!.answer.resolve({ items: ['a'], nextCursor: 'a' });
+  await first;
+  const more = list.more();
+  calls[1]!.answer.resolve({ items: ['b'], nextCursor: 'b' });
+  await more;
+  return controlledList;
+}
+
+/**
+ * A list over pages the test can change behind it: page k answers cursor `p<k>` (the first page no cursor),
+ * and every page but the last points to the next one. With no pages, every fetch fails.
+ */
+function server(initial: string[][]) {
+  let pages = initial;
+  const calls: Array<string | undefined> = [];
+  const list = new CursorList<string>(async (_q, cursor) => {
+    calls.push(cursor);
+    if (pages.length === 0) throw new Error('down');
+    const index = cursor ? Number(cursor.slice(1)) : 0;
+    return { items: pages[index] ?? [], nextCursor: index + 1 < pages.length ? `p${index + 1}` : null };
+  });
+  return { list, calls, serve: (next: string[][]) => (pages = next) };
 }
 
 describe('CursorList', () => {
@@ -81,24 +110,142 @@ describe('CursorList', () => {
     expect(list.errorText()).toBeNull();
   });
 
-  it('reloads the first page of the current search, keeping the list on screen until the answer arrives', async () => {
+  it('reloads as many items as are shown, following the cursors, and replaces the list only once all pages arrived', async () => {
     const { list, calls } = controlled();
     const searched = list.search('acme');
     calls[0]!.answer.resolve({ items: ['a', 'b'], nextCursor: 'b' });
     await searched;
     const more = list.more();
-    calls[1]!.answer.resolve({ items: ['c'], nextCursor: null });
+    calls[1]!.answer.resolve({ items: ['c', 'd'], nextCursor: 'd' });
     await more;
+    const evenMore = list.more();
+    calls[2]!.answer.resolve({ items: ['e'], nextCursor: 'e' });
+    await evenMore;
+    expect(list.items()).toEqual(['a', 'b', 'c', 'd', 'e']);
 
     const reloaded = list.reload();
-    expect(calls[2]).toMatchObject({ q: 'acme', cursor: undefined });
-    expect(list.items()).toEqual(['a', 'b', 'c']);
+    expect(calls[3]).toMatchObject({ q: 'acme', cursor: undefined });
     expect(list.loadingFirstPage()).toBe(true);
-    calls[2]!.answer.resolve({ items: ['a2', 'b2'], nextCursor: 'b2' });
+    calls[3]!.answer.resolve({ items: ['new', 'a'], nextCursor: 'a' });
+    await vi.waitFor(() => expect(calls).toHaveLength(5));
+    expect(calls[4]).toMatchObject({ q: 'acme', cursor: 'a' });
+    expect(list.items()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(list.loadingFirstPage()).toBe(true);
+    expect(list.loadingMore()).toBe(false);
+    calls[4]!.answer.resolve({ items: ['b', 'c'], nextCursor: 'c' });
+    await vi.waitFor(() => expect(calls).toHaveLength(6));
+    expect(calls[5]).toMatchObject({ q: 'acme', cursor: 'c' });
+    expect(list.items()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    calls[5]!.answer.resolve({ items: ['d', 'e'], nextCursor: 'e2' });
     expect(await reloaded).toBe(true);
-    expect(list.items()).toEqual(['a2', 'b2']);
-    expect(list.nextCursor()).toBe('b2');
+    expect(calls).toHaveLength(6);
+    expect(list.items()).toEqual(['new', 'a', 'b', 'c', 'd', 'e']);
+    expect(list.nextCursor()).toBe('e2');
+    expect(list.lastPage()).toEqual({ items: ['d', 'e'], nextCursor: 'e2' });
     expect(list.loading()).toBe(false);
+  });
+
+  it('stops a reload where the server now ends, with fewer items than were shown', async () => {
+    const { list, calls, serve } = server([['a', 'b'], ['c', 'd'], ['e', 'f']]);
+    await list.reload();
+    await list.more();
+    await list.more();
+    expect(list.items()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+
+    serve([['a', 'c'], ['f']]);
+    calls.length = 0;
+    expect(await list.reload()).toBe(true);
+    expect(calls).toEqual([undefined, 'p1']);
+    expect(list.items()).toEqual(['a', 'c', 'f']);
+    expect(list.nextCursor()).toBeNull();
+    expect(list.lastPage()).toEqual({ items: ['f'], nextCursor: null });
+  });
+
+  it('keeps the list as it was and sets the error when a later page of a reload fails', async () => {
+    const { list, calls } = await controlledWithTwoPages();
+
+    const reloaded = list.reload();
+    calls[2]!.answer.resolve({ items: ['a2'], nextCursor: 'a2' });
+    await vi.waitFor(() => expect(calls).toHaveLength(4));
+    expect(calls[3]).toMatchObject({ cursor: 'a2' });
+    calls[3]!.answer.reject({ status: 400, title: 'Bad Request', detail: 'The cursor is no longer valid.', requestId: 'r9' });
+    expect(await reloaded).toBe(false);
+    expect(list.items()).toEqual(['a', 'b']);
+    expect(list.nextCursor()).toBe('b');
+    expect(list.lastPage()).toEqual({ items: ['b'], nextCursor: 'b' });
+    expect(list.errorText()).toBe('The cursor is no longer valid. — request r9');
+    expect(list.loading()).toBe(false);
+  });
+
+  it('drops a reload a newer one overtook, whether it was on its first page or a later one', async () => {
+    const { list, calls } = await controlledWithTwoPages();
+
+    // Overtaken on its first page: it asks for no further page.
+    const older = list.reload();
+    const newer = list.reload();
+    calls[2]!.answer.resolve({ items: ['old'], nextCursor: 'old' });
+    expect(await older).toBe(false);
+    expect(calls).toHaveLength(4);
+    calls[3]!.answer.resolve({ items: ['a2'], nextCursor: 'a2' });
+    await vi.waitFor(() => expect(calls).toHaveLength(5));
+
+    // Overtaken on its second page: a third reload starts, then the second one's late page arrives.
+    const newest = list.reload();
+    calls[4]!.answer.resolve({ items: ['late'], nextCursor: null });
+    expect(await newer).toBe(false);
+    expect(list.items()).toEqual(['a', 'b']);
+    expect(list.loadingFirstPage()).toBe(true);
+    calls[5]!.answer.resolve({ items: ['a3'], nextCursor: 'a3' });
+    await vi.waitFor(() => expect(calls).toHaveLength(7));
+    calls[6]!.answer.resolve({ items: ['b3'], nextCursor: null });
+    expect(await newest).toBe(true);
+    expect(list.items()).toEqual(['a3', 'b3']);
+    expect(list.nextCursor()).toBeNull();
+    expect(list.loading()).toBe(false);
+  });
+
+  it('never chains more than RELOAD_MAX_PAGES requests in one reload', async () => {
+    const pages = Array.from({ length: 40 }, (_, page) => [`i${page}`]);
+    const { list, calls } = server(pages);
+    await list.reload();
+    for (let page = 1; page < 30; page++) await list.more();
+    expect(list.items()).toHaveLength(30);
+    calls.length = 0;
+
+    expect(await list.reload()).toBe(true);
+    expect(calls).toHaveLength(RELOAD_MAX_PAGES);
+    expect(list.items()).toEqual(pages.slice(0, RELOAD_MAX_PAGES).flat());
+    expect(list.nextCursor()).toBe(`p${RELOAD_MAX_PAGES}`);
+  });
+
+  it('starts a new query from its first page only, and so does a reload while the items shown are of an older one', async () => {
+    const pages = [['a', 'b'], ['c', 'd'], ['e', 'f']];
+    const { list, calls, serve } = server(pages);
+    await list.search('x');
+    await list.more();
+    await list.more();
+    calls.length = 0;
+    expect(await list.search('y')).toBe(true);
+    expect(calls).toEqual([undefined]);
+    expect(list.items()).toEqual(['a', 'b']);
+
+    await list.more();
+    await list.more();
+    calls.length = 0;
+    expect(await list.restart()).toBe(true);
+    expect(calls).toEqual([undefined]);
+    expect(list.items()).toEqual(['a', 'b']);
+
+    await list.more();
+    await list.more();
+    serve([]);
+    expect(await list.search('z')).toBe(false);
+    expect(list.items()).toHaveLength(6);
+    serve(pages);
+    calls.length = 0;
+    expect(await list.reload()).toBe(true);
+    expect(calls).toEqual([undefined]);
+    expect(list.items()).toEqual(['a', 'b']);
   });
 
   it('drops an older reload that answers after a newer one', async () => {

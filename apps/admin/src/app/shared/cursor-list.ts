@@ -12,14 +12,22 @@ export interface CursorListOptions {
 }
 
 /**
- * State of a cursor-paged list, optionally searched: the latest first-page request wins (an older answer
- * arriving late is dropped), "more" appends the next page of the same query.
+ * A refresh follows the cursors only until it has what was on screen, and never more than this many pages:
+ * the task list refreshes on every live task change and the deliveries page polls, so a long list must not turn
+ * each refresh into an unbounded run of requests. A list longer than that comes back shorter, with "Load more".
+ */
+export const RELOAD_MAX_PAGES = 20;
+
+/**
+ * State of a cursor-paged list, optionally searched: the latest load wins (an older answer arriving late is
+ * dropped), "more" appends the next page of the same query. A new query (`search`, `restart`) starts from its
+ * first page; `reload` refreshes the current one and keeps as many items as are shown.
  * `P` is the page as the API answers it, when it carries more than the items (counts, a balance).
  */
 export class CursorList<T, P extends ListPage<T> = ListPage<T>> {
   readonly items = signal<T[]>([]);
   readonly nextCursor = signal<string | null>(null);
-  /** The latest answer shown, first page or "more", for what comes along with the items; null until one is shown. */
+  /** The latest page shown (the last one a reload fetched), for what comes along with the items; null until one is shown. */
   readonly lastPage = signal<P | null>(null);
   readonly loadingFirstPage = signal(false);
   readonly loadingMore = signal(false);
@@ -32,6 +40,8 @@ export class CursorList<T, P extends ListPage<T> = ListPage<T>> {
   });
   readonly query = signal('');
   private generation = 0;
+  /** False from the start of a new query until one of its answers is shown: the items on screen are of an older one. */
+  private itemsOfQuery = true;
 
   constructor(
     private readonly fetchPage: (q: string | undefined, cursor: string | undefined) => Promise<P>,
@@ -41,12 +51,23 @@ export class CursorList<T, P extends ListPage<T> = ListPage<T>> {
   /** Resolves true when its answer was shown, false when it failed or a newer request replaced it. */
   search(query: string): Promise<boolean> {
     this.query.set(query.trim().slice(0, 100));
-    return this.loadFirstPage();
+    return this.restart();
   }
 
-  /** The first page of the current query again; the list stays as it is until the answer arrives. */
+  /** The first page only of the current query, for when what the fetch reads besides it (a filter) changed; resolves like `search`. */
+  restart(): Promise<boolean> {
+    this.itemsOfQuery = false;
+    return this.load(0);
+  }
+
+  /**
+   * The current query again, as long as it was: the first page, then the next ones until there are at least as
+   * many items as are shown (or no more pages, or `RELOAD_MAX_PAGES`). The list stays as it is until all of them
+   * arrived and is then replaced at once; if one of them fails, it stays and `error` is set. While the items shown
+   * are of an older query (a new one failed or is under way), only the first page. Resolves like `search`.
+   */
   reload(): Promise<boolean> {
-    return this.loadFirstPage();
+    return this.load(this.itemsOfQuery ? this.items().length : 0);
   }
 
   /**
@@ -58,7 +79,7 @@ export class CursorList<T, P extends ListPage<T> = ListPage<T>> {
     this.loadingFirstPage.set(false);
     this.loadingMore.set(false);
     this.error.set(null);
-    this.show(page, false);
+    this.show(page, page.items);
   }
 
   /** Appends the next page; once it is shown, an error left by an earlier request is cleared. */
@@ -70,7 +91,7 @@ export class CursorList<T, P extends ListPage<T> = ListPage<T>> {
     try {
       const page = await this.fetchPage(this.query() || undefined, cursor);
       if (generation !== this.generation) return;
-      this.show(page, true);
+      this.show(page, [...this.items(), ...page.items]);
       this.error.set(null);
     } catch (error) {
       if (generation !== this.generation) return;
@@ -89,15 +110,23 @@ export class CursorList<T, P extends ListPage<T> = ListPage<T>> {
     this.items.update((items) => items.filter((item) => !match(item)));
   }
 
-  private async loadFirstPage(): Promise<boolean> {
+  /** A first-page load for the UI, following the cursors until it has `keep` items; shown only once complete. */
+  private async load(keep: number): Promise<boolean> {
     const generation = ++this.generation;
     this.loadingFirstPage.set(true);
     this.loadingMore.set(false);
     this.error.set(null);
     try {
-      const page = await this.fetchPage(this.query() || undefined, undefined);
+      const q = this.query() || undefined;
+      let page = await this.fetchPage(q, undefined);
+      let items = page.items;
+      for (let pages = 1; items.length < keep && page.nextCursor && pages < RELOAD_MAX_PAGES; pages++) {
+        if (generation !== this.generation) return false;
+        page = await this.fetchPage(q, page.nextCursor);
+        items = [...items, ...page.items];
+      }
       if (generation !== this.generation) return false;
-      this.show(page, false);
+      this.show(page, items);
       return true;
     } catch (error) {
       if (generation === this.generation) this.error.set(error);
@@ -107,8 +136,9 @@ export class CursorList<T, P extends ListPage<T> = ListPage<T>> {
     }
   }
 
-  private show(page: P, append: boolean): void {
-    this.items.update((items) => (append ? [...items, ...page.items] : page.items));
+  private show(page: P, items: T[]): void {
+    this.itemsOfQuery = true;
+    this.items.set(items);
     this.nextCursor.set(page.nextCursor);
     this.lastPage.set(page);
   }

@@ -99,7 +99,7 @@ export class AuditLog {
     const subscription = this.route.queryParams.subscribe((params) => {
       this.filters = filtersFromParams(params);
       this.form.setValue(this.filters);
-      void this.list.reload();
+      void this.list.restart();
     });
     inject(DestroyRef).onDestroy(() => subscription.unsubscribe());
   }

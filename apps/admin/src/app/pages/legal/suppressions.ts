@@ -94,6 +94,6 @@ export class Suppressions implements OnInit {
 
   setKind(kind: Kind | null): void {
     this.kind.set(kind);
-    void this.list.reload();
+    void this.list.restart();
   }
 }

@@ -15,7 +15,7 @@ const task = (id: string, name: string, status: TaskResponse['status'] = 'comple
 describe('Task list page', () => {
   const realFetch = globalThis.fetch;
   let cursors: Array<string | null>;
-  let answer: (cursor: string | null) => Response;
+  let answer: (cursor: string | null) => Response | Promise<Response>;
   let stopped: unknown[];
   let tasksChanged: () => void;
 
@@ -136,6 +136,48 @@ describe('Task list page', () => {
     expect(cursors).toEqual([null, 'c1', 'c2', 'c2']);
     expect(page.querySelector('[role="alert"]')).toBeNull();
     expect(names(page)).toEqual(['First', 'Second', 'Third']);
+    expect(loadMore(page)).toBeUndefined();
+  });
+
+  it('keeps the rows "Load more" brought when the tasks change, swapping them in at once, and keeps their selection', async () => {
+    let round = 0;
+    let release: (() => void) | null = null;
+    answer = (cursor) => {
+      const status = round === 0 ? 'running' : 'completed';
+      if (cursor === null) return json({ items: [task('t1', 'First', status)], nextCursor: 'c1' });
+      if (cursor === 'c1') {
+        const page = json({ items: [task('t2', 'Second', status)], nextCursor: 'c2' });
+        return round === 0 ? page : new Promise((resolve) => (release = () => resolve(page)));
+      }
+      return json({ items: [task('t3', 'Third', 'running')], nextCursor: null });
+    };
+    const fixture = TestBed.createComponent(TaskList);
+    await settle(fixture);
+    const page = fixture.nativeElement as HTMLElement;
+    loadMore(page)!.click();
+    await settle(fixture);
+    loadMore(page)!.click();
+    await settle(fixture);
+    expect(names(page)).toEqual(['First', 'Second', 'Third']);
+    checkboxOf(page, 'Third').click();
+    await settle(fixture);
+
+    round = 1;
+    tasksChanged();
+    await settle(fixture);
+    expect(cursors).toEqual([null, 'c1', 'c2', null, 'c1']);
+    expect(names(page)).toEqual(['First', 'Second', 'Third']);
+    expect(checkboxOf(page, 'First').disabled).toBe(false);
+    expect(page.querySelector('mat-progress-bar[mode="indeterminate"]')).toBeNull();
+
+    release!();
+    await settle(fixture);
+    expect(cursors).toEqual([null, 'c1', 'c2', null, 'c1', 'c2']);
+    expect(names(page)).toEqual(['First', 'Second', 'Third']);
+    expect(checkboxOf(page, 'First').disabled).toBe(true);
+    expect(checkboxOf(page, 'Second').disabled).toBe(true);
+    expect(checkboxOf(page, 'Third').checked).toBe(true);
+    expect(buttonNamed(page, 'selected')!.textContent).toContain('Stop 1 selected');
     expect(loadMore(page)).toBeUndefined();
   });
 

@@ -92,8 +92,9 @@ export class TaskList implements OnInit {
   }
 
   /**
-   * The first page again. Once it is shown, the selection keeps only the tasks it still lists as stoppable,
-   * so "Stop selected" never acts on a task the page no longer shows.
+   * The list again, as many rows as are shown (a refresh after "Load more" keeps them). Once it is shown, the
+   * selection keeps only the tasks it still lists as stoppable, so "Stop selected" never acts on a task the page no
+   * longer shows.
    */
   async reload(): Promise<void> {
     if (!(await this.list.reload())) return;

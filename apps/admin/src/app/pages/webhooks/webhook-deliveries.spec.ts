@@ -73,6 +73,28 @@ describe('Webhook deliveries page', () => {
     expect(cursors).toHaveLength(2);
   });
 
+  it('keeps the pages "Load more" brought while it polls', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let polls = 0;
+    answer = (cursor) => {
+      if (cursor === null) return json({ items: [delivery('d1', polls === 0 ? 'pending' : 'succeeded')], nextCursor: 'c1' });
+      return json({ items: [delivery('d2', 'failed')], nextCursor: null });
+    };
+    const fixture = open();
+    await settle(fixture);
+    const page = fixture.nativeElement as HTMLElement;
+    loadMoreButton(page)!.click();
+    await settle(fixture);
+    expect(statuses(page)).toEqual(['Pending', 'Failed']);
+
+    polls = 1;
+    await settle(fixture, 1_500);
+    expect(cursors).toEqual([null, 'c1', null, 'c1']);
+    expect(statuses(page)).toEqual(['Succeeded', 'Failed']);
+    await settle(fixture, 5_000);
+    expect(cursors).toHaveLength(4);
+  });
+
   it('appends the next page, and reports a failed "Load more" without losing the list', async () => {
     answer = (cursor) => {
       if (cursor === null) return json({ items: [delivery('d1', 'succeeded')], nextCursor: 'c1' });
