@@ -218,7 +218,7 @@ describe('CursorList', () => {
     expect(list.nextCursor()).toBe(`p${RELOAD_MAX_PAGES}`);
   });
 
-  it('starts a new query from its first page only, and so does a reload while the items shown are of an older one', async () => {
+  it('starts a new query from its first page only, offers no "more" while the items shown are of an older one, and reloads its first page', async () => {
     const pages = [['a', 'b'], ['c', 'd'], ['e', 'f']];
     const { list, calls, serve } = server(pages);
     await list.search('x');
@@ -237,10 +237,14 @@ describe('CursorList', () => {
     expect(list.items()).toEqual(['a', 'b']);
 
     await list.more();
-    await list.more();
     serve([]);
     expect(await list.search('z')).toBe(false);
-    expect(list.items()).toHaveLength(6);
+    expect(list.items()).toHaveLength(4);
+    // The items shown are of the older query: no "Load more" that would page the new one with their cursor.
+    expect(list.nextCursor()).toBeNull();
+    calls.length = 0;
+    await list.more();
+    expect(calls).toEqual([]);
     serve(pages);
     calls.length = 0;
     expect(await list.reload()).toBe(true);

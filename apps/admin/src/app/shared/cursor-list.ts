@@ -129,7 +129,10 @@ export class CursorList<T, P extends ListPage<T> = ListPage<T>> {
       this.show(page, items);
       return true;
     } catch (error) {
-      if (generation === this.generation) this.error.set(error);
+      if (generation !== this.generation) return false;
+      this.error.set(error);
+      // The items shown are of an older query: their cursor must not page the new one.
+      if (!this.itemsOfQuery) this.nextCursor.set(null);
       return false;
     } finally {
       if (generation === this.generation) this.loadingFirstPage.set(false);
