@@ -64,12 +64,9 @@ export function searchCandidates(orgParam: string, driver: string, others: strin
   return `SELECT DISTINCT s.lead_id FROM lead_search_term s WHERE s.org_id = ${orgParam} AND ${termRange('s', driver, p)}${probes.join('')}`;
 }
 
-/** The text lead_search_terms() splits into terms; its words are the runs of letters and digits. */
-export const SEARCH_TEXT = `lower(concat_ws(' ', l.full_name, l.job_title, l.company_name, l.email, l.company_domain))`;
-
 /**
- * The same match as a prefix range over lead_search_terms(), tested on `text` (SEARCH_TEXT of the
- * row): a word of the text starts with the search word (terms are at least 2 characters long, so a
+ * The same match as a prefix range over lead_search_terms(), tested on `text` (the lead's stored
+ * `search_text`, the string those terms come from): a word of the text starts with the search word (terms are at least 2 characters long, so a
  * one-character word needs one more letter or digit after it). Words hold letters and digits only,
  * so they are literal in both patterns. The substring test (LIKE) is a cheap first filter; the
  * regular expression, one per word, decides.

@@ -152,6 +152,13 @@ export class Lead {
   @Column({ type: 'uuid', nullable: true })
   updatedBy!: string | null;
 
+  /**
+   * lead_search_text() of the row (name, title, company, email, domain, lower-cased), kept by the
+   * lead_search_text trigger on every write: what a search walking the leads tests (lead-query.ts).
+   */
+  @Column({ type: 'text', nullable: true, select: false, insert: false, update: false })
+  searchText!: string | null;
+
   /** Soft delete: TypeORM's find methods skip the row; ingest leaves it deleted (see lead-upsert.sql.ts). */
   @DeleteDateColumn({ type: 'timestamptz', nullable: true })
   deletedAt!: Date | null;

@@ -109,3 +109,43 @@ describe('LeadsRepository.list with q: every search plan returns what the set fo
     expect(await walk({ q: 'zzzz' } as LeadFilterQuery, tuning)).toEqual([]);
   });
 });
+
+describe('search_text: the stored text a walk tests', () => {
+  const drifted = async (): Promise<number> =>
+    Number(
+      (
+        await admin.query(
+          `SELECT count(*) AS n FROM lead WHERE search_text IS DISTINCT FROM lead_search_text(full_name, job_title, company_name, email, company_domain)`,
+        )
+      )[0].n,
+    );
+  const walked = (q: string): Promise<string[]> => walk({ q } as LeadFilterQuery, PLANS[1]![1]);
+
+  it('follows every write of the searchable columns and cannot be written on its own', async () => {
+    expect(await drifted()).toBe(0);
+    const id = newId();
+    await admin.query(
+      `INSERT INTO lead (id, org_id, kind, dedup_key, full_name, job_title, company_name, company_domain, email, confidence)
+       VALUES ($1, $2, 'person', 'k-quirin', 'Quirin Zebulon', 'Head of Quality', NULL, NULL, NULL, 50)`,
+      [id, orgId],
+    );
+    expect(await walked('quirin zeb')).toEqual([id]);
+
+    // A correction (PATCH) and a merge filling blanks (ingest's ON CONFLICT DO UPDATE) both move the text.
+    await admin.query(`UPDATE lead SET full_name = 'Quentin Zebulon' WHERE id = $1`, [id]);
+    await admin.query(
+      `INSERT INTO lead AS l (id, org_id, kind, dedup_key, full_name, company_name, email, confidence) VALUES ($1, $2, 'person', 'k-quirin', NULL, 'Yellowtail Labs', 'qz@yellowtail.example', 40)
+       ON CONFLICT (org_id, dedup_key) DO UPDATE SET company_name = COALESCE(l.company_name, EXCLUDED.company_name), email = COALESCE(l.email, EXCLUDED.email)`,
+      [newId(), orgId],
+    );
+    expect(await walked('quirin')).toEqual([]);
+    expect(await walked('quentin yellowtail')).toEqual([id]);
+    expect(await walked('yellowtail.example')).toEqual([id]);
+
+    // Writing the column itself is overwritten with the row's own text.
+    await admin.query(`UPDATE lead SET search_text = 'forged words' WHERE id = $1`, [id]);
+    expect(await walked('forged')).toEqual([]);
+    expect(await drifted()).toBe(0);
+    for (const q of ['quentin', 'yellowtail', 'head quality']) expect(await walked(q), q).toEqual(await reference({ q } as LeadFilterQuery));
+  });
+});

@@ -4,7 +4,7 @@ import type { SqlReader } from '../database/tenant-database';
 import type { LeadFilterQuery } from './dto/lead-filter.dto';
 import { MAX_TAGS } from './dto/lead-filter.dto';
 import type { BulkAction } from './dto/lead-requests.dto';
-import { leadWhere, orderSql, PREFIX_END, SEARCH_TEXT, searchCandidates, searchTextMatches, searchWords, SqlParams, type Keyset, type LeadSort, type SearchPlan, type SortOrder } from './lead-query';
+import { leadWhere, orderSql, PREFIX_END, searchCandidates, searchTextMatches, searchWords, SqlParams, type Keyset, type LeadSort, type SearchPlan, type SortOrder } from './lead-query';
 import { LEAD_COLUMNS, type LeadRow } from './lead-row';
 import type { LeadStatus } from './lead.types';
 
@@ -94,7 +94,7 @@ export class LeadsRepository {
     if (plan && !plan.driver) {
       return db.query<LeadRow[]>(
         `SELECT ${LEAD_COLUMNS}, ${order.keyText} AS sort_key
-           FROM (SELECT l.*, ${SEARCH_TEXT} AS search_text FROM lead l WHERE ${filtered} ORDER BY ${order.orderBy} LIMIT ${p.add(tuning.walkLimit)}) l
+           FROM (SELECT l.* FROM lead l WHERE ${filtered} ORDER BY ${order.orderBy} LIMIT ${p.add(tuning.walkLimit)}) l
           WHERE ${searchTextMatches('l.search_text', plan.rest, p)}
           ORDER BY ${order.orderBy}
           LIMIT ${p.add(spec.limit + 1)}`,
