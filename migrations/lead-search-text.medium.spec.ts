@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../apps/api/src/database/data-source-options';
-import { createTestDatabase } from '../test/support/test-postgres';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openOwnerTestDatabase } from '../test/support/tenant-test-databases';
 import { LeadSearchText1796342400000 } from './1796342400000-LeadSearchText';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let database: Awaited<ReturnType<typeof openOwnerTestDatabase>>;
 let dataSource: DataSource;
 const ORG = '01900000-0000-7000-8000-000000000001';
 
@@ -20,14 +19,12 @@ const rollups = (): Promise<unknown[]> =>
   dataSource.query(`SELECT status, business_type, sum(leads)::int AS leads, sum(confidence_sum)::int AS confidence FROM lead_stat_dim GROUP BY 1, 2 HAVING sum(leads) <> 0 ORDER BY 1, 2`);
 
 beforeAll(async () => {
-  database = await createTestDatabase(inject('databaseAdminUrl'), inject('templateDatabase'));
-  dataSource = new DataSource(buildDataSourceOptions({ url: database.url, poolSize: 2 }));
-  await dataSource.initialize();
+  database = await openOwnerTestDatabase();
+  ({ dataSource } = database);
 });
 
 afterAll(async () => {
-  await dataSource?.destroy();
-  await database?.drop();
+  await database?.close();
 });
 
 describe('LeadSearchText migration', () => {

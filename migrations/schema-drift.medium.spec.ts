@@ -1,20 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../apps/api/src/database/data-source-options';
-import { createTestDatabase } from '../test/support/test-postgres';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openOwnerTestDatabase } from '../test/support/tenant-test-databases';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let database: Awaited<ReturnType<typeof openOwnerTestDatabase>>;
 let dataSource: DataSource;
 
 beforeAll(async () => {
-  database = await createTestDatabase(inject('databaseAdminUrl'), inject('templateDatabase'));
-  dataSource = new DataSource(buildDataSourceOptions({ url: database.url, poolSize: 2 }));
-  await dataSource.initialize();
+  database = await openOwnerTestDatabase();
+  ({ dataSource } = database);
 });
 
 afterAll(async () => {
-  await dataSource?.destroy();
-  await database?.drop();
+  await database?.close();
 });
 
 describe('entities and migrations', () => {
@@ -29,9 +26,8 @@ describe('entities and migrations', () => {
   });
 
   it('can be reverted and re-applied', async () => {
-    const scratch = await createTestDatabase(inject('databaseAdminUrl'), inject('templateDatabase'));
-    const scratchSource = new DataSource(buildDataSourceOptions({ url: scratch.url, poolSize: 2 }));
-    await scratchSource.initialize();
+    const scratch = await openOwnerTestDatabase();
+    const scratchSource = scratch.dataSource;
     try {
       const count = scratchSource.migrations.length;
       for (let index = 0; index < count; index += 1) await scratchSource.undoLastMigration({ transaction: 'each' });
@@ -39,8 +35,7 @@ describe('entities and migrations', () => {
       await scratchSource.runMigrations({ transaction: 'each' });
       expect(await scratchSource.showMigrations()).toBe(false);
     } finally {
-      await scratchSource.destroy();
-      await scratch.drop();
+      await scratch.close();
     }
   });
 });

@@ -13,6 +13,20 @@ export interface TenantTestDatabases {
   close(): Promise<void>;
 }
 
+/** A fresh database from the migrated template, connected as its owner (migrations, seeding; the tenant policy is not in the way). */
+export async function openOwnerTestDatabase(poolSize = 2): Promise<{ dataSource: DataSource; close(): Promise<void> }> {
+  const database = await createTestDatabase(inject('databaseAdminUrl'), inject('templateDatabase'));
+  const dataSource = new DataSource(buildDataSourceOptions({ url: database.url, poolSize }));
+  await dataSource.initialize();
+  return {
+    dataSource,
+    close: async () => {
+      await dataSource.destroy();
+      await database.drop();
+    },
+  };
+}
+
 /** A fresh database from the migrated template, with an owner connection to seed it and the application's TenantDatabase. */
 export async function openTenantTestDatabases(): Promise<TenantTestDatabases> {
   const database = await createTestDatabase(inject('databaseAdminUrl'), inject('templateDatabase'));

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DataSource } from 'typeorm';
-import { createTestDatabase } from '../../../../../test/support/test-postgres';
-import { buildDataSourceOptions } from '../../database/data-source-options';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openOwnerTestDatabase } from '../../../../../test/support/tenant-test-databases';
 import { TenantDatabase } from '../../database/tenant-database';
 import { SecretBox } from './secret-box';
 import { resealStoredSecrets } from './secret-rotation';
@@ -9,18 +8,16 @@ import { resealStoredSecrets } from './secret-rotation';
 const OLD = { currentId: 'k1', current: 'o'.repeat(40), retired: {} };
 const NEW = { currentId: 'k2', current: 'n'.repeat(40), retired: { k1: 'o'.repeat(40) } };
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let database: Awaited<ReturnType<typeof openOwnerTestDatabase>>;
 let dataSource: DataSource;
 
 beforeAll(async () => {
-  database = await createTestDatabase(inject('databaseAdminUrl'), inject('templateDatabase'));
-  dataSource = new DataSource(buildDataSourceOptions({ url: database.url, poolSize: 2 }));
-  await dataSource.initialize();
+  database = await openOwnerTestDatabase();
+  ({ dataSource } = database);
 });
 
 afterAll(async () => {
-  await dataSource?.destroy();
-  await database?.drop();
+  await database?.close();
 });
 
 describe('resealStoredSecrets', () => {
