@@ -95,6 +95,31 @@ describe('Webhook deliveries page', () => {
     expect(cursors).toHaveLength(4);
   });
 
+  it('starts polling when "Load more" brings in a pending delivery, and stops once it is settled', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let settled = false;
+    answer = (cursor) => {
+      if (cursor === null) return json({ items: [delivery('d1', 'succeeded')], nextCursor: 'c1' });
+      return json({ items: [delivery('d2', settled ? 'failed' : 'pending')], nextCursor: null });
+    };
+    const fixture = open();
+    await settle(fixture);
+    const page = fixture.nativeElement as HTMLElement;
+    await settle(fixture, 5_000);
+    expect(cursors).toEqual([null]);
+
+    loadMoreButton(page)!.click();
+    await settle(fixture);
+    expect(statuses(page)).toEqual(['Succeeded', 'Pending']);
+
+    settled = true;
+    await settle(fixture, 1_500);
+    expect(cursors).toEqual([null, 'c1', null, 'c1']);
+    expect(statuses(page)).toEqual(['Succeeded', 'Failed']);
+    await settle(fixture, 5_000);
+    expect(cursors).toHaveLength(4);
+  });
+
   it('appends the next page, and reports a failed "Load more" without losing the list', async () => {
     answer = (cursor) => {
       if (cursor === null) return json({ items: [delivery('d1', 'succeeded')], nextCursor: 'c1' });

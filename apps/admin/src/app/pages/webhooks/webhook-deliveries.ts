@@ -53,7 +53,7 @@ const POLL_MS = 1_500;
           <tr mat-row *matRowDef="let row; columns: columns"></tr>
         </table>
       </div>
-      @if (list.nextCursor()) { <div class="more"><button mat-stroked-button (click)="list.more()" [disabled]="list.loading()">Load more</button></div> }
+      @if (list.nextCursor()) { <div class="more"><button mat-stroked-button (click)="more()" [disabled]="list.loading()">Load more</button></div> }
     }
   `,
   styles: `.small { font-size: 12px; } .more { display: flex; justify-content: center; padding: 12px; }`,
@@ -103,8 +103,19 @@ export class WebhookDeliveries implements OnInit {
   async load(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (!(await this.list.reload())) return;
-    if (!this.destroyed && this.list.items().some((item) => item.status === 'pending')) this.timer = setTimeout(() => void this.load(), POLL_MS);
+    if (await this.list.reload()) this.pollWhilePending();
+  }
+
+  /** A pending delivery may first show up on a later page: it starts the polling too. */
+  protected async more(): Promise<void> {
+    await this.list.more();
+    this.pollWhilePending();
+  }
+
+  /** Schedules the next refresh while a delivery shown is pending, unless one is scheduled or a load under way will decide. */
+  private pollWhilePending(): void {
+    if (this.destroyed || this.timer || this.list.loadingFirstPage()) return;
+    if (this.list.items().some((item) => item.status === 'pending')) this.timer = setTimeout(() => void this.load(), POLL_MS);
   }
 
   ping(): Promise<void> {
