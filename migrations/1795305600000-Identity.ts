@@ -191,15 +191,21 @@ export class Identity1795305600000 implements MigrationInterface {
     // Erasure of a deleted user's personal data from the append-only log: the one way to change it.
     await queryRunner.query(`
       CREATE FUNCTION audit_log_forget_user(p_user_id uuid) RETURNS integer
-      LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public SET app.system = 'on'
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
       AS $$
       DECLARE
         v_count integer;
+        v_scope text := coalesce(current_setting('app.system', true), '');
       BEGIN
+        -- Row-level security binds the owner too (FORCE): the system scope for this statement, then
+        -- the caller's back (an error rolls it back with the transaction). Not a SET clause: only a
+        -- superuser may attach a custom setting to a function, and the owner need not be one.
+        PERFORM set_config('app.system', 'on', true);
         UPDATE public.audit_log
            SET ip = NULL, user_agent = NULL
          WHERE actor_user_id = p_user_id OR (target_type = 'user' AND target_id = p_user_id::text);
         GET DIAGNOSTICS v_count = ROW_COUNT;
+        PERFORM set_config('app.system', v_scope, true);
         RETURN v_count;
       END
       $$`);

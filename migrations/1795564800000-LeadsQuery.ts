@@ -81,12 +81,15 @@ export class LeadsQuery1795564800000 implements MigrationInterface {
       EXECUTE FUNCTION lead_search_terms_sync()`);
     await queryRunner.query(`CREATE TRIGGER lead_search_terms_delete AFTER DELETE ON lead FOR EACH ROW EXECUTE FUNCTION lead_search_terms_sync()`);
 
-    // Leads stored before this migration.
+    // Leads stored before this migration, of every org: the system scope, because row-level security
+    // binds the owner too (FORCE) unless it is a superuser. Local to this migration's transaction.
+    await queryRunner.query(`SELECT set_config('app.system', 'on', true)`);
     await queryRunner.query(`
       INSERT INTO lead_search_term (org_id, term, lead_id)
       SELECT l.org_id, t.term, l.id
         FROM lead l, unnest(lead_search_terms(l.full_name, l.job_title, l.company_name, l.email, l.company_domain)) AS t(term)
       ON CONFLICT DO NOTHING`);
+    await queryRunner.query(`SELECT set_config('app.system', '', true)`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -158,7 +158,9 @@ export class LeadsPerformance1795996800000 implements MigrationInterface {
         SELECT CASE WHEN left(value, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) AND value !~ '^\\+[0-9]{4,15}( \\+[0-9]{4,15})*$' THEN '''' || value ELSE value END
       $$`);
 
-    // Leads stored before this migration.
+    // Leads stored before this migration, of every org: the system scope, because row-level security
+    // binds the owner too (FORCE) unless it is a superuser. Local to this migration's transaction.
+    await queryRunner.query(`SELECT set_config('app.system', 'on', true)`);
     await queryRunner.query(`
       INSERT INTO lead_stat_dim (org_id, status, platform, business_type, job_level, confidence_bucket, has_email, has_phone, leads, confidence_sum)
       SELECT org_id, status, platform, business_type, job_level, least(confidence / 10, 9), email IS NOT NULL, phones <> '[]'::jsonb, count(*), sum(confidence)
@@ -167,6 +169,7 @@ export class LeadsPerformance1795996800000 implements MigrationInterface {
       INSERT INTO lead_stat_time (org_id, bucket, leads)
       SELECT org_id, date_bin('15 minutes', created_at, TIMESTAMPTZ '2000-01-01 00:00:00+00'), count(*)
         FROM lead WHERE deleted_at IS NULL GROUP BY 1, 2`);
+    await queryRunner.query(`SELECT set_config('app.system', '', true)`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
