@@ -48,6 +48,15 @@ describe('Webhook deliveries page', () => {
 
   const statuses = (page: HTMLElement) => Array.from(page.querySelectorAll('[data-testid="delivery-status"]')).map((chip) => chip.textContent?.trim());
 
+  /** Two pages on screen with a pending delivery: one poll refreshes both (then shows `after`), and none follows once nothing is pending. */
+  async function expectOneRefreshOfBothPages(fixture: ComponentFixture<WebhookDeliveries>, after: string[]): Promise<void> {
+    await settle(fixture, 1_500);
+    expect(cursors).toEqual([null, 'c1', null, 'c1']);
+    expect(statuses(fixture.nativeElement as HTMLElement)).toEqual(after);
+    await settle(fixture, 5_000);
+    expect(cursors).toHaveLength(4);
+  }
+
   it('refreshes while a delivery is pending, keeping the table on screen, and stops once none is', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     let release!: () => void;
@@ -88,11 +97,7 @@ describe('Webhook deliveries page', () => {
     expect(statuses(page)).toEqual(['Pending', 'Failed']);
 
     polls = 1;
-    await settle(fixture, 1_500);
-    expect(cursors).toEqual([null, 'c1', null, 'c1']);
-    expect(statuses(page)).toEqual(['Succeeded', 'Failed']);
-    await settle(fixture, 5_000);
-    expect(cursors).toHaveLength(4);
+    await expectOneRefreshOfBothPages(fixture, ['Succeeded', 'Failed']);
   });
 
   it('starts polling when "Load more" brings in a pending delivery, and stops once it is settled', async () => {
@@ -113,11 +118,7 @@ describe('Webhook deliveries page', () => {
     expect(statuses(page)).toEqual(['Succeeded', 'Pending']);
 
     settled = true;
-    await settle(fixture, 1_500);
-    expect(cursors).toEqual([null, 'c1', null, 'c1']);
-    expect(statuses(page)).toEqual(['Succeeded', 'Failed']);
-    await settle(fixture, 5_000);
-    expect(cursors).toHaveLength(4);
+    await expectOneRefreshOfBothPages(fixture, ['Succeeded', 'Failed']);
   });
 
   it('appends the next page, and reports a failed "Load more" without losing the list', async () => {
